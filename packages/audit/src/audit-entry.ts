@@ -1,0 +1,71 @@
+/**
+ * @module audit-entry
+ * The audit entry of FR-8: what happened to which secret, by whom, and whether it worked.
+ */
+
+/**
+ * The operations an audit entry records (the CHECK constraint of FR-8.2). Reads include values
+ * handed out by listing.
+ *
+ * @example
+ * ```ts
+ * AuditOperation.Read; // 'READ'
+ * ```
+ */
+export const AuditOperation = {
+  Create: 'CREATE',
+  Read: 'READ',
+  Update: 'UPDATE',
+  Delete: 'DELETE',
+} as const;
+
+/** One of `'CREATE' | 'READ' | 'UPDATE' | 'DELETE'`. */
+export type AuditOperation = (typeof AuditOperation)[keyof typeof AuditOperation];
+
+/**
+ * The facts an audit entry records, before it joins the chain. Never holds a secret value, not
+ * even masked (RULINGS R3).
+ */
+export interface AuditRecord {
+  /** Unix time in seconds (FR-8.2's `timestamp`). */
+  readonly timestamp: number;
+  readonly operation: AuditOperation;
+  /** The secret's name; `*` when the operation named none (a refused listing). */
+  readonly secretName: string;
+  /** The environment acted on, when known. */
+  readonly environment: string | null;
+  readonly requesterRole: 'admin' | 'viewer' | 'agent';
+  readonly agentId: string | null;
+  /** The requester's identity beyond its role: token id or operator user name. */
+  readonly requesterId: string | null;
+  readonly success: boolean;
+  /** Why it failed; never a secret value. */
+  readonly errorMessage: string | null;
+}
+
+/** An audit record linked into the hash chain. */
+export interface ChainedAuditRecord extends AuditRecord {
+  /** The `hash` of the entry before it, or {@link GENESIS_HASH} for the first. */
+  readonly prevHash: string;
+  /** HMAC-SHA256 over `prevHash` and every field above, hex. */
+  readonly hash: string;
+}
+
+/** An audit entry as stored: a chained record with its position in the log. */
+export interface StoredAuditEntry extends ChainedAuditRecord {
+  /** Strictly increasing position in the log. */
+  readonly id: number;
+}
+
+/**
+ * The `prev_hash` of the first entry ever written: 64 zero digits.
+ *
+ * @example
+ * ```ts
+ * GENESIS_HASH.length; // 64
+ * ```
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** `*` names "no single secret": not a valid secret name, so it cannot be confused with one. */
+export const NO_SECRET_NAME = '*';

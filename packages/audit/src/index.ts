@@ -1,0 +1,11 @@
+/**
+ * @module @iron/secrets-audit
+ * Audit entries, their keyed hash chain, verification and retention. Pure: no I/O.
+ */
+
+export type { AuditRecord, ChainedAuditRecord, StoredAuditEntry } from './audit-entry.js';
+export { AuditOperation, GENESIS_HASH, NO_SECRET_NAME } from './audit-entry.js';
+export { AUDIT_CHAIN_KEY_BYTES, chainAuditRecord, hashAuditRecord } from './chain.js';
+export { DEFAULT_RETENTION_DAYS, retentionCutoff } from './retention.js';
+export type { ChainAnchor, ChainVerification } from './verify-chain.js';
+export { AuditChainVerifier, verifyAuditChain } from './verify-chain.js';

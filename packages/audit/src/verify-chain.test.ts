@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type AuditRecord, GENESIS_HASH, type StoredAuditEntry } from './audit-entry.js';
+import { chainAuditRecord, hashAuditRecord } from './chain.js';
+import { verifyAuditChain } from './verify-chain.js';
+
+const key = randomBytes(32);
+
+function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
+  return {
+    timestamp: 1_700_000_000,
+    operation: 'READ',
+    secretName: 'OPENAI_API_KEY',
+    environment: 'production',
+    requesterRole: 'agent',
+    agentId: 'lead-bot',
+    requesterId: null,
+    success: true,
+    errorMessage: null,
+    ...overrides,
+  };
+}
+
+function chain(records: AuditRecord[], firstId = 1, prevHash = GENESIS_HASH): StoredAuditEntry[] {
+  const entries: StoredAuditEntry[] = [];
+  for (const [index, r] of records.entries()) {
+    const chained = chainAuditRecord(key, r, entries.at(-1)?.hash ?? prevHash);
+    entries.push({ ...chained, id: firstId + index });
+  }
+  return entries;
+}
+
+const log = chain([
+  record({ operation: 'CREATE', requesterRole: 'admin', agentId: null }),
+  record(),
+  record({ operation: 'UPDATE', requesterRole: 'admin', agentId: null }),
+  record({ success: false, errorMessage: 'access denied' }),
+]);
+
+describe('audit hash chain', () => {
+  it('verifies an intact chain', () => {
+    expect(verifyAuditChain(key, log)).toEqual({ ok: true, entries: 4 });
+    expect(verifyAuditChain(key, [])).toEqual({ ok: true, entries: 0 });
+  });
+
+  it('starts from the genesis hash', () => {
+    expect(log[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(log[1]!.prevHash).toBe(log[0]!.hash);
+  });
+
+  it.each([
+    ['timestamp', 1_700_000_001],
+    ['operation', 'DELETE'],
+    ['secretName', 'OTHER'],
+    ['environment', 'staging'],
+    ['environment', null],
+    ['requesterRole', 'admin'],
+    ['agentId', 'someone-else'],
+    ['requesterId', 'token-1'],
+    ['success', false],
+    ['errorMessage', 'edited'],
+  ] as const)('detects an edited %s', (field, value) => {
+    const edited = log.map((entry, index) => (index === 1 ? { ...entry, [field]: value } : entry));
+    expect(verifyAuditChain(key, edited)).toMatchObject({
+      ok: false,
+      firstBadId: 2,
+      reason: expect.stringContaining('edited'),
+    });
+  });
+
+  it('detects a deleted entry', () => {
+    const result = verifyAuditChain(key, [log[0]!, log[2]!, log[3]!]);
+    expect(result).toMatchObject({ ok: false, firstBadId: 3, reason: expect.stringContaining('deleted') });
+  });
+
+  it('detects a deleted first entry', () => {
+    expect(verifyAuditChain(key, log.slice(1))).toMatchObject({ ok: false, firstBadId: 2 });
+  });
+
+  it('detects reordered entries', () => {
+    expect(verifyAuditChain(key, [log[0]!, log[2]!, log[1]!, log[3]!]).ok).toBe(false);
+  });
+
+  it('detects a rewritten history made without the chain key', () => {
+    const forged = chainAuditRecord(randomBytes(32), { ...log[1]!, success: false }, log[0]!.hash);
+    const result = verifyAuditChain(key, [log[0]!, { ...forged, id: 2 }, ...log.slice(2)]);
+    expect(result).toMatchObject({ ok: false, firstBadId: 2 });
+  });
+
+  it('verifies the rest of a pruned chain from its anchor', () => {
+    const anchor = { throughId: 2, hash: log[1]!.hash };
+    expect(verifyAuditChain(key, log.slice(2), anchor)).toEqual({ ok: true, entries: 2 });
+    expect(verifyAuditChain(key, log.slice(3), anchor).ok).toBe(false);
+  });
+
+  it('any change to any field of any entry is detected', () => {
+    fc.assert(
+      fc.property(fc.nat(log.length - 1), fc.string({ minLength: 1 }), (index, text) => {
+        const target = log[index]!;
+        fc.pre(text !== target.secretName);
+        const tampered = log.map((entry, i) => (i === index ? { ...entry, secretName: text } : entry));
+        expect(verifyAuditChain(key, tampered)).toMatchObject({ ok: false, firstBadId: target.id });
+      }),
+    );
+  });
+
+  it('refuses a key of the wrong size', () => {
+    expect(() => hashAuditRecord(new Uint8Array(16), record(), GENESIS_HASH)).toThrow(RangeError);
+  });
+});

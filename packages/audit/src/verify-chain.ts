@@ -1,0 +1,115 @@
+/**
+ * @module verify-chain
+ * Verifying the audit chain, one entry at a time, so a log of millions of entries is checked in
+ * constant memory.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { GENESIS_HASH, type StoredAuditEntry } from './audit-entry.js';
+import { hashAuditRecord } from './chain.js';
+
+/** Where the remaining chain starts after retention pruned its beginning. */
+export interface ChainAnchor {
+  /** The id of the last pruned entry. */
+  readonly throughId: number;
+  /** The hash of the last pruned entry: the `prevHash` the first remaining entry must carry. */
+  readonly hash: string;
+}
+
+/** The outcome of a verify pass. */
+export interface ChainVerification {
+  /** True when every entry is intact and linked to the one before it. */
+  readonly ok: boolean;
+  /** How many entries were checked. */
+  readonly entries: number;
+  /** The id of the first entry found wrong, when `ok` is false. */
+  readonly firstBadId?: number;
+  /** What is wrong with it, when `ok` is false. */
+  readonly reason?: string;
+}
+
+/**
+ * Checks entries in log order. Each entry must (1) come after the previous id, (2) carry the
+ * previous entry's hash as its `prevHash` (a deleted or inserted entry breaks this link), and
+ * (3) carry the hash of its own fields (an edited field breaks this). The first failure is kept.
+ *
+ * @example
+ * ```ts
+ * const verifier = new AuditChainVerifier(key, anchor);
+ * for (const entry of entries) if (!verifier.push(entry)) break;
+ * verifier.result(); // { ok: true, entries: 3 }
+ * ```
+ */
+export class AuditChainVerifier {
+  readonly #chainKey: Uint8Array;
+  #expectedPrevHash: string;
+  #lastId: number;
+  #entries = 0;
+  #failure: { firstBadId: number; reason: string } | undefined;
+
+  constructor(chainKey: Uint8Array, anchor: ChainAnchor | null = null) {
+    this.#chainKey = chainKey;
+    this.#expectedPrevHash = anchor?.hash ?? GENESIS_HASH;
+    this.#lastId = anchor?.throughId ?? 0;
+  }
+
+  /** Checks the next entry; returns false once the chain is known to be broken. */
+  push(entry: StoredAuditEntry): boolean {
+    if (this.#failure) return false;
+    this.#entries += 1;
+    const problem = this.#problemWith(entry);
+    if (problem) {
+      this.#failure = { firstBadId: entry.id, reason: problem };
+      return false;
+    }
+    this.#expectedPrevHash = entry.hash;
+    this.#lastId = entry.id;
+    return true;
+  }
+
+  /** The verdict so far. */
+  result(): ChainVerification {
+    return this.#failure
+      ? { ok: false, entries: this.#entries, ...this.#failure }
+      : { ok: true, entries: this.#entries };
+  }
+
+  #problemWith(entry: StoredAuditEntry): string | undefined {
+    if (!(entry.id > this.#lastId)) {
+      return `entry ${entry.id} is out of order (after entry ${this.#lastId})`;
+    }
+    if (!sameHash(entry.prevHash, this.#expectedPrevHash)) {
+      return `entry ${entry.id} does not link to the entry before it: an entry was deleted, inserted or reordered`;
+    }
+    if (!sameHash(entry.hash, hashAuditRecord(this.#chainKey, entry, entry.prevHash))) {
+      return `entry ${entry.id} does not match its hash: its fields were edited`;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Verifies a whole sequence of entries at once.
+ *
+ * @example
+ * ```ts
+ * verifyAuditChain(key, entries).ok; // true
+ * ```
+ */
+export function verifyAuditChain(
+  chainKey: Uint8Array,
+  entries: Iterable<StoredAuditEntry>,
+  anchor: ChainAnchor | null = null,
+): ChainVerification {
+  const verifier = new AuditChainVerifier(chainKey, anchor);
+  for (const entry of entries) {
+    if (!verifier.push(entry)) break;
+  }
+  return verifier.result();
+}
+
+/** Constant-time comparison of two hex hashes (a stored hash is attacker-controlled input). */
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { listOperation, readOperation } from './value-access.js';
+
+describe('which FR-6.3 row a call falls under', () => {
+  it.each([
+    ['admin', {}, 'read'],
+    ['admin', { masked: true }, 'read_masked'],
+    ['viewer', {}, 'read_masked'],
+    ['agent', {}, 'read'],
+    ['agent', { masked: true }, 'read_masked'],
+  ] as const)('get by %s %o is %s', (role, options, operation) => {
+    expect(readOperation(role, options)).toBe(operation);
+  });
+
+  it.each([
+    ['admin', {}, 'list_masked'],
+    ['admin', { reveal: true }, 'list'],
+    ['viewer', {}, 'list_masked'],
+    ['viewer', { reveal: true }, 'list'],
+    ['agent', {}, 'list'],
+  ] as const)('list by %s %o is %s', (role, options, operation) => {
+    expect(listOperation(role, options)).toBe(operation);
+  });
+});

@@ -1,0 +1,10 @@
+/**
+ * @module sqlite
+ * SQLite's migrations, in order.
+ */
+import type { Migration } from './migration.js';
+import { sqlite001Meta } from './sqlite-001-meta.js';
+import { sqlite002Secrets } from './sqlite-002-secrets.js';
+
+/** Every SQLite migration, by version. */
+export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([sqlite001Meta, sqlite002Secrets]);

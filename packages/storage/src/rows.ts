@@ -1,0 +1,94 @@
+/**
+ * @module rows
+ * The shapes that cross the storage boundary. Storage sees ciphertext, nonces, salts and
+ * metadata; never a plaintext value and never a key.
+ */
+
+/** Argon2id parameters a row's key was derived with (RULINGS R5: stored per row). */
+export interface StoredKdfParams {
+  readonly algorithm: string;
+  readonly version: number;
+  readonly memoryKiB: number;
+  readonly iterations: number;
+  readonly parallelism: number;
+}
+
+/** A row of the `secrets` table. Times are unix seconds. */
+export interface SecretRow {
+  readonly id: string;
+  readonly name: string;
+  readonly environment: string;
+  /** AES-256-GCM ciphertext followed by its 16-byte tag. */
+  readonly encryptedBlob: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly kdf: StoredKdfParams;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Incremented by every update: optimistic concurrency and change detection. */
+  readonly version: number;
+  /** When the value stops being valid, if it has an expiry. */
+  readonly expiresAt: number | null;
+  /** How often the value should be rotated, in seconds, if it has a rotation interval. */
+  readonly rotateEverySeconds: number | null;
+}
+
+/** What an update changes: a new ciphertext and, optionally, new rotation settings. */
+export interface SecretUpdate {
+  readonly encryptedBlob: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly kdf: StoredKdfParams;
+  readonly updatedAt: number;
+  readonly expiresAt?: number | null;
+  readonly rotateEverySeconds?: number | null;
+}
+
+/** An audit entry as written: the fields of FR-8.2 plus environment, identity and the chain. */
+export interface AuditRow {
+  readonly timestamp: number;
+  readonly operation: 'CREATE' | 'READ' | 'UPDATE' | 'DELETE';
+  readonly secretName: string;
+  readonly environment: string | null;
+  readonly requesterRole: 'admin' | 'viewer' | 'agent';
+  readonly agentId: string | null;
+  readonly requesterId: string | null;
+  readonly success: boolean;
+  readonly errorMessage: string | null;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** An audit entry as read back, with its position in the log. */
+export interface StoredAuditRow extends AuditRow {
+  readonly id: number;
+}
+
+/** Filters for reading the audit log; results are oldest first. */
+export interface AuditQuery {
+  readonly secretName?: string | undefined;
+  readonly environment?: string | undefined;
+  /** Only entries at or after this unix time (seconds). */
+  readonly since?: number | undefined;
+  /** Only entries strictly before this unix time (seconds). */
+  readonly until?: number | undefined;
+  /** Only entries after this id: for paging through a long log. */
+  readonly afterId?: number | undefined;
+  /** At most this many entries (the oldest that match). */
+  readonly limit?: number | undefined;
+}
+
+/** Where the remaining audit chain starts after retention pruned its beginning. */
+export interface AuditAnchorRow {
+  readonly throughId: number;
+  readonly hash: string;
+}
+
+/** What a change to a secret was, for the change feed (never the value). */
+export interface SecretChange {
+  readonly seq: number;
+  readonly kind: 'created' | 'updated' | 'deleted';
+  readonly name: string;
+  readonly environment: string;
+  readonly changedAt: number;
+}

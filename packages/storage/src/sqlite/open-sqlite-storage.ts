@@ -1,0 +1,162 @@
+/**
+ * @module open-sqlite-storage
+ * The embedded store: one SQLite file in WAL mode that every process on the machine shares.
+ */
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { Mutex } from '../lib/mutex.js';
+import { SQLITE_MIGRATIONS } from '../migrations/sqlite.js';
+import type { MigrationStatus, Storage, Transaction, TransactionOptions } from '../storage.js';
+import { StorageError } from '../storage-error.js';
+import { migrateSqlite } from './migrate-sqlite.js';
+import { sqliteTransaction } from './sqlite-transaction.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+/** How long a statement waits for another process's write lock before giving up. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** Owner read/write only: the file holds ciphertexts and the audit trail. */
+const DATABASE_FILE_MODE = 0o600;
+
+/** Options of {@link openSqliteStorage}. */
+export interface SqliteStorageOptions {
+  /** Milliseconds to wait for another process's write lock; default 5 s. */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) a SQLite database and brings its schema up to date.
+ * `':memory:'` gives a private in-memory database.
+ *
+ * Pragmas, and why: WAL lets readers in other processes (CLI, API, injector) read while one
+ * writes; `synchronous = FULL` makes every acknowledged write survive a power cut, not only a
+ * crash (a rotated key that comes back as the old one after a reboot is a bug here);
+ * `secure_delete` overwrites deleted rows instead of leaving old ciphertexts in free pages;
+ * `busy_timeout` waits for another process's lock instead of failing at once.
+ *
+ * @example
+ * ```ts
+ * const storage = await openSqliteStorage('/var/lib/iron-secrets/secrets.db');
+ * await storage.transaction(async (tx) => tx.secrets.count());
+ * ```
+ */
+export async function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): Promise<Storage> {
+  const inMemory = path === ':memory:';
+  if (!inMemory) createPrivately(path);
+  let db: Database;
+  try {
+    db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new StorageError('STORAGE_UNAVAILABLE', `cannot open the database at ${path}: ${reason(error)}`, {
+      cause: error,
+    });
+  }
+  try {
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
+    db.pragma('temp_store = MEMORY');
+    migrateSqlite(db, SQLITE_MIGRATIONS, Math.floor(Date.now() / 1000));
+    return new SqliteStorage(db, path, prepareStatements(db));
+  } catch (error) {
+    db.close();
+    if (error instanceof StorageError) throw error;
+    throw new StorageError(
+      'STORAGE_UNAVAILABLE',
+      `cannot use ${path} as an Iron Secrets database: ${reason(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+class SqliteStorage implements Storage {
+  readonly dialect = 'sqlite';
+  readonly location: string;
+  readonly #db: Database;
+  readonly #statements: Statements;
+  readonly #mutex = new Mutex();
+  #closed = false;
+
+  constructor(db: Database, location: string, statements: Statements) {
+    this.#db = db;
+    this.location = location;
+    this.#statements = statements;
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.#mutex.run(async () => {
+      if (this.#closed) throw new StorageError('STORAGE_UNAVAILABLE', 'the database is closed');
+      const db = this.#db;
+      let open = true;
+      const tx = sqliteTransaction(this.#statements, () => {
+        if (!open) throw new StorageError('STORAGE_FAILED', 'this transaction has already ended');
+      });
+      try {
+        if (options.readOnly) db.pragma('query_only = ON');
+        db.exec(options.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+        const result = await work(tx);
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw asStorageError(error);
+      } finally {
+        open = false;
+        if (options.readOnly) db.pragma('query_only = OFF');
+      }
+    });
+  }
+
+  appliedMigrations(): Promise<MigrationStatus[]> {
+    return this.#mutex.run(
+      async () =>
+        this.#db
+          .prepare('SELECT version, name FROM schema_migrations ORDER BY version')
+          .all() as MigrationStatus[],
+    );
+  }
+
+  close(): Promise<void> {
+    return this.#mutex.run(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      this.#db.close();
+    });
+  }
+}
+
+/** Creates the database file owner-only before SQLite creates it with the process umask. */
+function createPrivately(path: string): void {
+  if (existsSync(path)) return;
+  if (!existsSync(dirname(path))) {
+    throw new StorageError(
+      'STORAGE_UNAVAILABLE',
+      `cannot create the database at ${path}: the directory ${dirname(path)} does not exist`,
+    );
+  }
+  closeSync(openSync(path, 'a', DATABASE_FILE_MODE));
+}
+
+/**
+ * Errors thrown by SQLite become StorageErrors; errors thrown by the caller's own work (a core
+ * error inside the transaction) pass through untouched.
+ */
+function asStorageError(error: unknown): unknown {
+  if (error instanceof BetterSqlite3.SqliteError) {
+    const busy = error.code === 'SQLITE_BUSY';
+    return new StorageError(
+      'STORAGE_FAILED',
+      busy
+        ? 'the database is locked by another process; try again (or raise busyTimeoutMs)'
+        : `the database refused the operation: ${error.message}`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

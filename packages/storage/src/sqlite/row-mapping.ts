@@ -1,0 +1,137 @@
+/**
+ * @module row-mapping
+ * SQLite rows (snake_case, 0/1 booleans, Buffers) to storage rows and back.
+ */
+import type { AuditRow, SecretChange, SecretRow, StoredAuditRow } from '../rows.js';
+
+/** A `secrets` row as better-sqlite3 returns it. */
+export interface SqliteSecretRow {
+  id: string;
+  name: string;
+  environment: string;
+  encrypted_blob: Buffer;
+  nonce: Buffer;
+  salt: Buffer;
+  kdf_algorithm: string;
+  kdf_version: number;
+  kdf_memory_kib: number;
+  kdf_iterations: number;
+  kdf_parallelism: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  expires_at: number | null;
+  rotate_every_seconds: number | null;
+}
+
+export function toSecretRow(row: SqliteSecretRow): SecretRow {
+  return {
+    id: row.id,
+    name: row.name,
+    environment: row.environment,
+    encryptedBlob: row.encrypted_blob,
+    nonce: row.nonce,
+    salt: row.salt,
+    kdf: {
+      algorithm: row.kdf_algorithm,
+      version: row.kdf_version,
+      memoryKiB: row.kdf_memory_kib,
+      iterations: row.kdf_iterations,
+      parallelism: row.kdf_parallelism,
+    },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+    expiresAt: row.expires_at,
+    rotateEverySeconds: row.rotate_every_seconds,
+  };
+}
+
+/** Named parameters for inserting a secret row. */
+export function secretParams(row: SecretRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    environment: row.environment,
+    encrypted_blob: row.encryptedBlob,
+    nonce: row.nonce,
+    salt: row.salt,
+    kdf_algorithm: row.kdf.algorithm,
+    kdf_version: row.kdf.version,
+    kdf_memory_kib: row.kdf.memoryKiB,
+    kdf_iterations: row.kdf.iterations,
+    kdf_parallelism: row.kdf.parallelism,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    version: row.version,
+    expires_at: row.expiresAt,
+    rotate_every_seconds: row.rotateEverySeconds,
+  };
+}
+
+/** A `secret_audit_log` row as better-sqlite3 returns it. */
+export interface SqliteAuditRow {
+  id: number;
+  secret_name: string;
+  operation: AuditRow['operation'];
+  requester_role: AuditRow['requesterRole'];
+  agent_id: string | null;
+  success: number;
+  error_message: string | null;
+  timestamp: number;
+  environment: string | null;
+  requester_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toAuditRow(row: SqliteAuditRow): StoredAuditRow {
+  return {
+    id: row.id,
+    timestamp: row.timestamp,
+    operation: row.operation,
+    secretName: row.secret_name,
+    environment: row.environment,
+    requesterRole: row.requester_role,
+    agentId: row.agent_id,
+    requesterId: row.requester_id,
+    success: row.success === 1,
+    errorMessage: row.error_message,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export function auditParams(entry: AuditRow) {
+  return {
+    secret_name: entry.secretName,
+    operation: entry.operation,
+    requester_role: entry.requesterRole,
+    agent_id: entry.agentId,
+    success: entry.success ? 1 : 0,
+    error_message: entry.errorMessage,
+    timestamp: entry.timestamp,
+    environment: entry.environment,
+    requester_id: entry.requesterId,
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+export interface SqliteChangeRow {
+  seq: number;
+  kind: SecretChange['kind'];
+  secret_name: string;
+  environment: string;
+  changed_at: number;
+}
+
+export function toChange(row: SqliteChangeRow): SecretChange {
+  return {
+    seq: row.seq,
+    kind: row.kind,
+    name: row.secret_name,
+    environment: row.environment,
+    changedAt: row.changed_at,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * @module sqlite-transaction
+ * The tables of {@link Transaction} on one SQLite connection.
+ */
+import type { AuditAnchorRow, AuditQuery, SecretChange, SecretRow } from '../rows.js';
+import type { Transaction } from '../storage.js';
+import { StorageError } from '../storage-error.js';
+import {
+  auditParams,
+  type SqliteAuditRow,
+  type SqliteChangeRow,
+  type SqliteSecretRow,
+  secretParams,
+  toAuditRow,
+  toChange,
+  toSecretRow,
+} from './row-mapping.js';
+import type { Statements } from './statements.js';
+
+/** The most entries one audit query returns; callers page with `afterId`. */
+export const MAX_AUDIT_PAGE = 10_000;
+const MAX_CHANGES_PAGE = 10_000;
+
+/**
+ * Builds the tables of one transaction. `assertOpen` throws once the transaction has settled, so
+ * a table kept past its transaction cannot write outside one.
+ */
+export function sqliteTransaction(statements: Statements, assertOpen: () => void): Transaction {
+  // better-sqlite3 is synchronous; a promise keeps the interface that PostgreSQL needs, and turns
+  // a thrown error into a rejection like a networked driver would.
+  const run = <T>(work: () => T): Promise<T> =>
+    new Promise((resolve) => {
+      assertOpen();
+      resolve(work());
+    });
+  const s = statements;
+
+  const tx: Transaction = {
+    secrets: {
+      insert: (row: SecretRow) =>
+        run(() => (s.insertSecret.run(secretParams(row)).changes === 1 ? 'inserted' : 'exists')),
+      find: (environment: string, name: string) =>
+        run(() => {
+          const row = s.findSecret.get(environment, name) as SqliteSecretRow | undefined;
+          return row && toSecretRow(row);
+        }),
+      findByName: (name: string, environments?: readonly string[]) =>
+        run(() =>
+          (s.findSecretsByName.all(name) as SqliteSecretRow[])
+            .filter((row) => environments === undefined || environments.includes(row.environment))
+            .map(toSecretRow),
+        ),
+      list: (environment: string) =>
+        run(() => (s.listSecrets.all(environment) as SqliteSecretRow[]).map(toSecretRow)),
+      update: (id, expectedVersion, update) =>
+        run(
+          () =>
+            s.updateSecret.run({
+              id,
+              expected_version: expectedVersion,
+              encrypted_blob: update.encryptedBlob,
+              nonce: update.nonce,
+              salt: update.salt,
+              kdf_algorithm: update.kdf.algorithm,
+              kdf_version: update.kdf.version,
+              kdf_memory_kib: update.kdf.memoryKiB,
+              kdf_iterations: update.kdf.iterations,
+              kdf_parallelism: update.kdf.parallelism,
+              updated_at: update.updatedAt,
+              set_expires_at: update.expiresAt === undefined ? 0 : 1,
+              expires_at: update.expiresAt ?? null,
+              set_rotate_every: update.rotateEverySeconds === undefined ? 0 : 1,
+              rotate_every_seconds: update.rotateEverySeconds ?? null,
+            }).changes === 1,
+        ),
+      delete: (id: string) => run(() => s.deleteSecret.run(id).changes === 1),
+      count: () => run(() => (s.countSecrets.get() as { n: number }).n),
+    },
+
+    audit: {
+      chainHead: () =>
+        run(() => {
+          const last = s.lastAuditHash.get() as { hash: string } | undefined;
+          if (last) return last.hash;
+          return (s.latestAnchor.get() as { hash: string } | undefined)?.hash;
+        }),
+      append: (entry) => run(() => Number(s.appendAudit.run(auditParams(entry)).lastInsertRowid)),
+      query: (query: AuditQuery = {}) =>
+        run(() =>
+          (
+            s.queryAudit.all({
+              secret_name: query.secretName ?? null,
+              environment: query.environment ?? null,
+              since: query.since ?? null,
+              until: query.until ?? null,
+              after_id: query.afterId ?? 0,
+              limit: Math.min(query.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),
+            }) as SqliteAuditRow[]
+          ).map(toAuditRow),
+        ),
+      anchor: () =>
+        run(() => {
+          const row = s.latestAnchor.get() as { through_id: number; hash: string } | undefined;
+          return row && ({ throughId: row.through_id, hash: row.hash } satisfies AuditAnchorRow);
+        }),
+      prune: (cutoff: number, prunedAt: number) =>
+        run(() => {
+          const last = s.lastPrunable.get(cutoff) as { id: number; hash: string } | undefined;
+          if (!last) return 0;
+          s.openPruneGate.run(last.id);
+          const pruned = s.pruneAudit.run(last.id).changes;
+          s.closePruneGate.run();
+          s.recordAnchor.run(last.id, last.hash, pruned, prunedAt);
+          s.pruneChanges.run(cutoff);
+          return pruned;
+        }),
+      count: () => run(() => (s.countAudit.get() as { n: number }).n),
+    },
+
+    meta: {
+      get: (key: string) => run(() => (s.getMeta.get(key) as { value: string } | undefined)?.value),
+      set: (key: string, value: string, options: { replace?: boolean } = {}) =>
+        run(() => {
+          const changed = (options.replace ? s.upsertMeta : s.insertMeta).run(key, value).changes;
+          if (changed === 0) {
+            throw new StorageError(
+              'STORAGE_FAILED',
+              `setting '${key}' is already set and may not be replaced`,
+            );
+          }
+        }),
+    },
+
+    changes: {
+      record: (change: Omit<SecretChange, 'seq'>) =>
+        run(() =>
+          Number(
+            s.recordChange.run(change.kind, change.name, change.environment, change.changedAt)
+              .lastInsertRowid,
+          ),
+        ),
+      since: (seq: number, limit = MAX_CHANGES_PAGE) =>
+        run(() =>
+          (s.changesSince.all(seq, Math.min(limit, MAX_CHANGES_PAGE)) as SqliteChangeRow[]).map(toChange),
+        ),
+      latest: () => run(() => (s.latestChange.get() as { seq: number }).seq),
+    },
+  };
+  return tx;
+}

@@ -1,0 +1,35 @@
+/**
+ * @module storage-error
+ * Errors of the storage layer. Core translates them into its own errors.
+ */
+
+/** What went wrong in storage, as a stable code. */
+export type StorageErrorCode =
+  /** The database has migrations this version does not know: it was written by a newer version. */
+  | 'SCHEMA_TOO_NEW'
+  /** An applied migration differs from the one this version ships: the schema was tampered with. */
+  | 'SCHEMA_MISMATCH'
+  /** The database could not be opened or read as an Iron Secrets database. */
+  | 'STORAGE_UNAVAILABLE'
+  /** A statement failed: a constraint, a lock held too long, a full disk. */
+  | 'STORAGE_FAILED';
+
+/**
+ * An error of the storage layer, with a stable `code`.
+ *
+ * @example
+ * ```ts
+ * try { await openStorage('/data/secrets.db'); } catch (error) {
+ *   if (error instanceof StorageError && error.code === 'SCHEMA_TOO_NEW') { ... }
+ * }
+ * ```
+ */
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * @module storage
+ * The one asynchronous storage interface. SQLite implements it now and PostgreSQL later, so it is
+ * shaped for a networked database: every call returns a promise, and everything that must happen
+ * together happens inside {@link Storage.transaction}.
+ */
+import type {
+  AuditAnchorRow,
+  AuditQuery,
+  AuditRow,
+  SecretChange,
+  SecretRow,
+  SecretUpdate,
+  StoredAuditRow,
+} from './rows.js';
+
+/** The `secrets` table. */
+export interface SecretsTable {
+  /** Inserts a row; `'exists'` when `(environment, name)` is taken (R1), and nothing changes. */
+  insert(row: SecretRow): Promise<'inserted' | 'exists'>;
+  find(environment: string, name: string): Promise<SecretRow | undefined>;
+  /** Every row with this name, in the given environments (all when absent), by environment. */
+  findByName(name: string, environments?: readonly string[]): Promise<SecretRow[]>;
+  /** Every row of one environment, by name. */
+  list(environment: string): Promise<SecretRow[]>;
+  /**
+   * Replaces a row's ciphertext if it is still at `expectedVersion`; false when it was changed
+   * or deleted meanwhile (the caller re-reads and retries).
+   */
+  update(id: string, expectedVersion: number, update: SecretUpdate): Promise<boolean>;
+  /** Deletes a row; false when it was already gone. */
+  delete(id: string): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+/** The append-only `secret_audit_log` table. */
+export interface AuditTable {
+  /** The hash the next entry must link to: the last entry's, else the pruning anchor's. */
+  chainHead(): Promise<string | undefined>;
+  /** Appends one entry; returns its id. */
+  append(entry: AuditRow): Promise<number>;
+  /** Entries matching `query`, oldest first. */
+  query(query?: AuditQuery): Promise<StoredAuditRow[]>;
+  /** Where the chain starts after pruning, if it was ever pruned. */
+  anchor(): Promise<AuditAnchorRow | undefined>;
+  /**
+   * Removes every entry older than `cutoff` (unix seconds), as a prefix of the log, and records
+   * the last removed entry's hash as the new anchor so that the rest still verifies.
+   * Returns how many entries were removed.
+   */
+  prune(cutoff: number, prunedAt: number): Promise<number>;
+  count(): Promise<number>;
+}
+
+/** Small key-value settings of the installation (master-key fingerprint, wrapped keys). */
+export interface MetaTable {
+  get(key: string): Promise<string | undefined>;
+  /** Sets a value; refuses to replace an existing one unless `replace` is true. */
+  set(key: string, value: string, options?: { replace?: boolean }): Promise<void>;
+}
+
+/** The change feed: one row per create, update and delete, in commit order. */
+export interface ChangeFeed {
+  record(change: Omit<SecretChange, 'seq'>): Promise<number>;
+  /** Changes after `seq`, oldest first, at most `limit`. */
+  since(seq: number, limit?: number): Promise<SecretChange[]>;
+  /** The sequence number of the latest change, 0 when none: cheap enough to poll. */
+  latest(): Promise<number>;
+}
+
+/** What a transaction can touch. Valid only until the transaction's function settles. */
+export interface Transaction {
+  readonly secrets: SecretsTable;
+  readonly audit: AuditTable;
+  readonly meta: MetaTable;
+  readonly changes: ChangeFeed;
+}
+
+/** Options of {@link Storage.transaction}. */
+export interface TransactionOptions {
+  /** A read-only transaction takes no write lock. Writing inside one fails. */
+  readonly readOnly?: boolean;
+}
+
+/** A migration that has been applied, or would be. */
+export interface MigrationStatus {
+  readonly version: number;
+  readonly name: string;
+}
+
+/** An opened database. */
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** A printable description of where the data is (a path; never a password). */
+  readonly location: string;
+  /**
+   * Runs `work` in one transaction: it commits when `work` resolves and rolls back when it
+   * rejects. Transactions on one Storage never interleave. Keep slow non-database work (key
+   * derivation) outside: other transactions wait for this one.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** The migrations applied to this database, oldest first. */
+  appliedMigrations(): Promise<MigrationStatus[]>;
+  close(): Promise<void>;
+}
