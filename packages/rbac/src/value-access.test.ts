@@ -6,6 +6,7 @@ describe('which FR-6.3 row a call falls under', () => {
     ['admin', {}, 'read'],
     ['admin', { masked: true }, 'read_masked'],
     ['viewer', {}, 'read_masked'],
+    ['viewer', { masked: false }, 'read'],
     ['agent', {}, 'read'],
     ['agent', { masked: true }, 'read_masked'],
   ] as const)('get by %s %o is %s', (role, options, operation) => {
@@ -18,6 +19,7 @@ describe('which FR-6.3 row a call falls under', () => {
     ['viewer', {}, 'list_masked'],
     ['viewer', { reveal: true }, 'list'],
     ['agent', {}, 'list'],
+    ['agent', { masked: true }, 'list_masked'],
   ] as const)('list by %s %o is %s', (role, options, operation) => {
     expect(listOperation(role, options)).toBe(operation);
   });

@@ -1,0 +1,84 @@
+/**
+ * @module errors
+ * One error class for everything the library refuses, with a stable `code` to switch on.
+ * Messages say what was expected and how to fix it; they never contain a secret value, a key or
+ * a token.
+ */
+
+/**
+ * Every code an {@link IronSecretsError} can carry. Apps map them to exit codes and HTTP statuses;
+ * they never change meaning.
+ */
+export type ErrorCode =
+  /** Neither `IRON_CAGE_MASTER_KEY` nor `IRON_CAGE_MASTER_KEY_FILE` is set (FR-1.3). */
+  | 'MASTER_KEY_NOT_FOUND'
+  /** The master key is not base64 of exactly 32 bytes, or its file cannot be read (FR-1.2). */
+  | 'INVALID_MASTER_KEY'
+  /** The database was initialised with a different master key (R6). */
+  | 'MASTER_KEY_MISMATCH'
+  | 'ENCRYPTION_FAILED'
+  /** Wrong key or tampered ciphertext: nothing is returned (FR-2.5). */
+  | 'DECRYPTION_FAILED'
+  | 'KEY_DERIVATION_FAILED'
+  /** The requester's role or scope does not allow this (FR-6.4). */
+  | 'ACCESS_DENIED'
+  | 'SECRET_NOT_FOUND'
+  /** The name is taken in that environment (R1). */
+  | 'SECRET_ALREADY_EXISTS'
+  /** No environment was given and the name exists in several (R1). */
+  | 'AMBIGUOUS_ENVIRONMENT'
+  | 'INVALID_SECRET_NAME'
+  | 'INVALID_SECRET_VALUE'
+  | 'INVALID_ENVIRONMENT'
+  /** The requester is not a role or a well-formed `{ role, ... }` object. */
+  | 'INVALID_REQUESTER'
+  /** Another argument is malformed (a limit, a date, an option). */
+  | 'INVALID_ARGUMENT'
+  /** The secret kept changing under an update; nothing was written. */
+  | 'CONCURRENT_MODIFICATION'
+  /** The database cannot be opened or used. */
+  | 'STORAGE_UNAVAILABLE'
+  /** The database refused an operation (a lock held too long, a full disk). */
+  | 'STORAGE_FAILED'
+  /** The database was written by a newer version of Iron Secrets. */
+  | 'SCHEMA_TOO_NEW'
+  /** The database schema was changed by hand. */
+  | 'SCHEMA_MISMATCH'
+  /** The database's bookkeeping was tampered with (a settings row removed or edited). */
+  | 'INTEGRITY_VIOLATION'
+  /** The SecretsManager was closed. */
+  | 'MANAGER_CLOSED';
+
+/**
+ * The error every operation of the library throws. `code` is stable; `message` is for people.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await manager.getSecret('OPENAI_API_KEY', 'viewer', { environment: 'production' });
+ * } catch (error) {
+ *   if (error instanceof IronSecretsError && error.code === 'SECRET_NOT_FOUND') { ... }
+ * }
+ * ```
+ */
+export class IronSecretsError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * Whether `error` is an {@link IronSecretsError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * if (isIronSecretsError(error, 'ACCESS_DENIED')) return 403;
+ * ```
+ */
+export function isIronSecretsError(error: unknown, code?: ErrorCode): error is IronSecretsError {
+  return error instanceof IronSecretsError && (code === undefined || error.code === code);
+}

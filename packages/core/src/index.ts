@@ -1,0 +1,30 @@
+/**
+ * @module @iron/secrets-core
+ * Iron Secrets as a library: encrypted secrets (AES-256-GCM under Argon2id per-secret keys), role
+ * and scope checks (FR-6.3), a hash-chained audit trail, masking, and environments.
+ */
+
+export { AuditOperation } from '@iron/secrets-audit';
+export type { Requester } from '@iron/secrets-rbac';
+export { ENVIRONMENTS, Environment, ROLES, Role } from '@iron/secrets-rbac';
+export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
+export type { RotationOptions } from './lib/rotation-options.js';
+export { DEFAULT_MAX_VALUE_BYTES, MAX_SECRET_NAME_LENGTH, SECRET_NAME_PATTERN } from './limits.js';
+export { maskSecret } from './mask-secret.js';
+export {
+  MASTER_KEY_FILE_VARIABLE,
+  MASTER_KEY_VARIABLE,
+  masterKeyFromEnvironment,
+} from './master-key-source.js';
+export type { AuditEntry, AuditLogQuery } from './operations/audit-log.js';
+export type { SecretChangeEvent } from './operations/changes.js';
+export type { CreateSecretOptions } from './operations/create-secret.js';
+export type { DeleteSecretOptions } from './operations/delete-secret.js';
+export type { GetSecretOptions } from './operations/get-secret.js';
+export type { ListSecretsOptions } from './operations/list-secrets.js';
+export type { PruneAuditLogOptions } from './operations/prune-audit-log.js';
+export type { UpdateSecretOptions } from './operations/update-secret.js';
+export type { AuditVerification } from './operations/verify-audit-log.js';
+export type { RequesterInput } from './requester-input.js';
+export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
+export { type OpenOptions, SecretsManager } from './secrets-manager.js';

@@ -1,0 +1,67 @@
+/**
+ * @module audit-trail
+ * Writing audit entries: successes inside the transaction of their change (R3), failures in a
+ * transaction of their own before the error reaches the caller.
+ */
+import { type AuditOperation, type AuditRecord, chainAuditRecord, GENESIS_HASH } from '@iron/secrets-audit';
+import type { Requester } from '@iron/secrets-rbac';
+import type { Transaction } from '@iron/secrets-storage';
+import type { IronSecretsError } from '../errors.js';
+import type { ManagerContext } from './context.js';
+
+/** What an entry is about. */
+export interface AuditFacts {
+  readonly requester: Requester;
+  readonly operation: AuditOperation;
+  readonly secretName: string;
+  readonly environment: string | null;
+}
+
+/** Error messages are ours and hold no value; the cap keeps a runaway message from bloating the log. */
+const MAX_ERROR_MESSAGE_LENGTH = 500;
+
+/** The record of an operation: successful, or failed with `error`. */
+export function auditRecord(
+  context: ManagerContext,
+  facts: AuditFacts,
+  error?: IronSecretsError,
+): AuditRecord {
+  return {
+    timestamp: context.now(),
+    operation: facts.operation,
+    secretName: facts.secretName,
+    environment: facts.environment,
+    requesterRole: facts.requester.role,
+    agentId: facts.requester.agentId ?? null,
+    requesterId: facts.requester.id ?? null,
+    success: error === undefined,
+    errorMessage: error ? `${error.code}: ${error.message}`.slice(0, MAX_ERROR_MESSAGE_LENGTH) : null,
+  };
+}
+
+/** Appends records to the chain, in order, inside `tx`. */
+export async function appendAudit(
+  context: ManagerContext,
+  tx: Transaction,
+  records: readonly AuditRecord[],
+): Promise<void> {
+  let prevHash = (await tx.audit.chainHead()) ?? GENESIS_HASH;
+  for (const record of records) {
+    const chained = chainAuditRecord(context.auditChainKey, record, prevHash);
+    await tx.audit.append(chained);
+    prevHash = chained.hash;
+  }
+}
+
+/**
+ * Records a failed operation, then throws its error. The entry is committed on its own: the
+ * operation changed nothing, so there is nothing for it to be atomic with.
+ */
+export async function refuse(
+  context: ManagerContext,
+  facts: AuditFacts,
+  error: IronSecretsError,
+): Promise<never> {
+  await context.storage.transaction((tx) => appendAudit(context, tx, [auditRecord(context, facts, error)]));
+  throw error;
+}

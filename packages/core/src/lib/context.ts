@@ -1,0 +1,20 @@
+/**
+ * @module context
+ * What every operation needs from the manager that runs it.
+ */
+import type { Storage } from '@iron/secrets-storage';
+import type { SecretCipher } from './secret-cipher.js';
+
+/** The state of an open SecretsManager, shared by its operations. */
+export interface ManagerContext {
+  readonly storage: Storage;
+  readonly cipher: SecretCipher;
+  /** Key of the audit hash chain (see audit-chain-key). */
+  readonly auditChainKey: Uint8Array;
+  /** Largest value accepted, in UTF-8 bytes. */
+  readonly maxValueBytes: number;
+  /** Days of audit log that pruning keeps. */
+  readonly retentionDays: number;
+  /** The current time in unix seconds. */
+  now(): number;
+}

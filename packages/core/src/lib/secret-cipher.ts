@@ -1,0 +1,123 @@
+/**
+ * @module secret-cipher
+ * Sealing and opening secret values: Argon2id per-secret keys (FR-3, R5), AES-256-GCM bound to
+ * the row (FR-2, R4), and the derived-key cache of a long-running process.
+ */
+import {
+  DEFAULT_KDF_PARAMS,
+  DerivedKeyCache,
+  decrypt,
+  encrypt,
+  type KdfParams,
+  wipe,
+} from '@iron/secrets-crypto';
+import type { SecretRow, StoredKdfParams } from '@iron/secrets-storage';
+import { IronSecretsError } from '../errors.js';
+import { translated } from './translate-error.js';
+
+/** What a ciphertext is bound to: a copy moved to another row, name or environment fails. */
+export interface RowIdentity {
+  readonly id: string;
+  readonly environment: string;
+  readonly name: string;
+}
+
+const AAD_LABEL = 'iron-secrets/secret/v1';
+
+/**
+ * The additional authenticated data of a secret (R4): label, id, environment and name joined by
+ * NUL, which none of them can contain, so no two identities encode alike.
+ */
+export function secretAad(identity: RowIdentity): Uint8Array {
+  return Buffer.from([AAD_LABEL, identity.id, identity.environment, identity.name].join('\0'), 'utf8');
+}
+
+/** The parameters new rows are written with. */
+export const CURRENT_KDF: StoredKdfParams = Object.freeze({
+  algorithm: DEFAULT_KDF_PARAMS.algorithm,
+  version: DEFAULT_KDF_PARAMS.version,
+  memoryKiB: DEFAULT_KDF_PARAMS.memoryKiB,
+  iterations: DEFAULT_KDF_PARAMS.iterations,
+  parallelism: DEFAULT_KDF_PARAMS.parallelism,
+});
+
+/** Whether a row's key was derived with the parameters new rows use. */
+export function isCurrentKdf(kdf: StoredKdfParams): boolean {
+  return (
+    kdf.algorithm === CURRENT_KDF.algorithm &&
+    kdf.version === CURRENT_KDF.version &&
+    kdf.memoryKiB === CURRENT_KDF.memoryKiB &&
+    kdf.iterations === CURRENT_KDF.iterations &&
+    kdf.parallelism === CURRENT_KDF.parallelism
+  );
+}
+
+/** A row's stored parameters as the KDF takes them; a row naming another algorithm cannot be opened. */
+function kdfParams(kdf: StoredKdfParams): KdfParams {
+  if (kdf.algorithm !== 'argon2id' || kdf.version !== DEFAULT_KDF_PARAMS.version) {
+    throw new IronSecretsError(
+      'KEY_DERIVATION_FAILED',
+      `the secret's key was derived with ${kdf.algorithm} version ${kdf.version}, which this version does not support`,
+    );
+  }
+  return {
+    ...DEFAULT_KDF_PARAMS,
+    memoryKiB: kdf.memoryKiB,
+    iterations: kdf.iterations,
+    parallelism: kdf.parallelism,
+  };
+}
+
+/** Seals and opens values under one master key. Owns a copy of the key; `close()` wipes it. */
+export class SecretCipher {
+  readonly #masterKey: Uint8Array;
+  readonly #cache: DerivedKeyCache;
+
+  constructor(masterKey: Uint8Array, cacheSize: number) {
+    this.#masterKey = masterKey;
+    this.#cache = new DerivedKeyCache({ maxEntries: cacheSize });
+  }
+
+  /** Encrypts `value` for the row `identity` with the key of `salt`. */
+  async seal(
+    value: string,
+    identity: RowIdentity,
+    salt: Uint8Array,
+    kdf: StoredKdfParams,
+  ): Promise<{ encryptedBlob: Uint8Array; nonce: Uint8Array }> {
+    const plaintext = Buffer.from(value, 'utf8');
+    try {
+      const sealed = await translated(() =>
+        this.#cache.withKey(this.#masterKey, salt, kdfParams(kdf), (key) =>
+          encrypt(plaintext, key, secretAad(identity)),
+        ),
+      );
+      return { encryptedBlob: sealed.ciphertext, nonce: sealed.nonce };
+    } finally {
+      wipe(plaintext);
+    }
+  }
+
+  /**
+   * Decrypts a row's value; throws IronSecretsError DECRYPTION_FAILED if the key is wrong or
+   * anything of the row was tampered with.
+   */
+  async open(row: SecretRow): Promise<string> {
+    const plaintext = await translated(() =>
+      this.#cache.withKey(this.#masterKey, row.salt, kdfParams(row.kdf), (key) =>
+        decrypt(row.encryptedBlob, key, row.nonce, secretAad(row)),
+      ),
+    );
+    try {
+      return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).toString('utf8');
+    } finally {
+      wipe(plaintext);
+    }
+  }
+
+  /** Wipes every cached key and the master key. */
+  close(): void {
+    this.#cache.clear();
+    wipe(this.#masterKey);
+  }
+}

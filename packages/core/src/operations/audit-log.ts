@@ -1,0 +1,109 @@
+/**
+ * @module audit-log
+ * FR-8.4: reading the audit trail, oldest first.
+ */
+import type { AuditOperation } from '@iron/secrets-audit';
+import { authorize, Operation } from '@iron/secrets-rbac';
+import type { StoredAuditRow } from '@iron/secrets-storage';
+import { IronSecretsError } from '../errors.js';
+import type { ManagerContext } from '../lib/context.js';
+import { assertEnvironment, assertSecretName } from '../limits.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+
+/** The most entries one call returns; page with `afterId`. */
+export const MAX_AUDIT_LIMIT = 10_000;
+
+/** One audit entry (FR-8.2, with R3's additions). Never holds a secret value. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly operation: AuditOperation;
+  /** The secret's name; `*` for an operation on no single secret (a refused listing). */
+  readonly secretName: string;
+  readonly requesterRole: 'admin' | 'viewer' | 'agent';
+  readonly agentId: string | null;
+  /** The requester's identity beyond its role: a token id or an operator's user name. */
+  readonly requesterId: string | null;
+  readonly environment: string | null;
+  readonly success: boolean;
+  readonly errorMessage: string | null;
+  readonly timestamp: Date;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** Filters of `auditLog`. */
+export interface AuditLogQuery {
+  readonly secretName?: string | undefined;
+  readonly environment?: string | undefined;
+  /** Entries at or after this time. */
+  readonly since?: Date | undefined;
+  /** Entries before this time. */
+  readonly until?: Date | undefined;
+  /** Entries after this id (paging). */
+  readonly afterId?: number | undefined;
+  /** At most this many (default and maximum 10,000), oldest first. */
+  readonly limit?: number | undefined;
+  /** Who reads; omitted, admin. Agents may not read the audit log. */
+  readonly requester?: RequesterInput | undefined;
+}
+
+export async function auditLog(context: ManagerContext, query: AuditLogQuery = {}): Promise<AuditEntry[]> {
+  const requester = toRequester(query.requester);
+  if (query.secretName !== undefined) assertSecretName(query.secretName);
+  if (query.environment !== undefined) assertEnvironment(query.environment);
+  const decision = authorize(requester, Operation.ReadAudit, { environment: query.environment });
+  if (!decision.allowed) throw new IronSecretsError('ACCESS_DENIED', decision.reason);
+  const rows = await context.storage.transaction(
+    (tx) =>
+      tx.audit.query({
+        secretName: query.secretName,
+        environment: query.environment,
+        since: seconds(query.since, 'since'),
+        until: seconds(query.until, 'until'),
+        afterId: wholeNumber(query.afterId, 'afterId', 0, Number.MAX_SAFE_INTEGER),
+        limit: wholeNumber(query.limit, 'limit', 1, MAX_AUDIT_LIMIT),
+      }),
+    { readOnly: true },
+  );
+  // A requester scoped to some environments sees only their entries (and none without one).
+  const visible = requester.environments
+    ? rows.filter(
+        (row) => row.environment !== null && requester.environments!.includes(row.environment as never),
+      )
+    : rows;
+  return visible.map(toAuditEntry);
+}
+
+/** A stored row as the public entry. */
+export function toAuditEntry(row: StoredAuditRow): AuditEntry {
+  return {
+    id: row.id,
+    operation: row.operation,
+    secretName: row.secretName,
+    requesterRole: row.requesterRole,
+    agentId: row.agentId,
+    requesterId: row.requesterId,
+    environment: row.environment,
+    success: row.success,
+    errorMessage: row.errorMessage,
+    timestamp: new Date(row.timestamp * 1000),
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+function seconds(date: Date | undefined, field: string): number | undefined {
+  if (date === undefined) return undefined;
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new IronSecretsError('INVALID_ARGUMENT', `${field} must be a valid Date`);
+  }
+  return Math.floor(date.getTime() / 1000);
+}
+
+function wholeNumber(value: number | undefined, field: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new IronSecretsError('INVALID_ARGUMENT', `${field} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}

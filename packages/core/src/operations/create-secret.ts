@@ -1,0 +1,77 @@
+/**
+ * @module create-secret
+ * FR-5.1: encrypt a new value, store it, audit it, in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import { AuditOperation } from '@iron/secrets-audit';
+import { randomSalt } from '@iron/secrets-crypto';
+import { authorize, Operation } from '@iron/secrets-rbac';
+import type { SecretRow } from '@iron/secrets-storage';
+import { IronSecretsError } from '../errors.js';
+import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import type { ManagerContext } from '../lib/context.js';
+import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
+import { CURRENT_KDF } from '../lib/secret-cipher.js';
+import { assertEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+
+/** Options of `createSecret`. */
+export interface CreateSecretOptions extends RotationOptions {
+  /** Who creates it; omitted, the call acts as admin (R7). */
+  readonly requester?: RequesterInput | undefined;
+}
+
+export async function createSecret(
+  context: ManagerContext,
+  name: string,
+  value: string,
+  environment: string,
+  options: CreateSecretOptions = {},
+): Promise<string> {
+  const requester = toRequester(options.requester);
+  assertSecretName(name);
+  assertEnvironment(environment);
+  assertSecretValue(value, context.maxValueBytes);
+  const rotation = toStoredRotation(options, context.now());
+  const facts: AuditFacts = { requester, operation: AuditOperation.Create, secretName: name, environment };
+
+  const decision = authorize(requester, Operation.Create, { environment, name });
+  if (!decision.allowed)
+    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  const exists = () =>
+    new IronSecretsError(
+      'SECRET_ALREADY_EXISTS',
+      `secret '${name}' already exists in ${environment}; update it instead`,
+    );
+  // Checked before the key derivation, which is the slow part; the insert below re-checks.
+  const taken = await context.storage.transaction((tx) => tx.secrets.find(environment, name), {
+    readOnly: true,
+  });
+  if (taken) return refuse(context, facts, exists());
+
+  const id = randomUUID();
+  const salt = randomSalt();
+  const sealed = await context.cipher.seal(value, { id, environment, name }, salt, CURRENT_KDF);
+  const now = context.now();
+  const row: SecretRow = {
+    id,
+    name,
+    environment,
+    ...sealed,
+    salt,
+    kdf: CURRENT_KDF,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    expiresAt: rotation.expiresAt ?? null,
+    rotateEverySeconds: rotation.rotateEverySeconds ?? null,
+  };
+  const inserted = await context.storage.transaction(async (tx) => {
+    if ((await tx.secrets.insert(row)) === 'exists') return false;
+    await tx.changes.record({ kind: 'created', name, environment, changedAt: now });
+    await appendAudit(context, tx, [auditRecord(context, facts)]);
+    return true;
+  });
+  if (!inserted) return refuse(context, facts, exists());
+  return id;
+}

@@ -1,0 +1,65 @@
+/**
+ * @module get-secret
+ * FR-5.2: check access, decrypt, audit; the full value for admins and agents, the masked value
+ * for viewers (FR-6.3).
+ */
+import { AuditOperation } from '@iron/secrets-audit';
+import { authorize, Operation, readOperation } from '@iron/secrets-rbac';
+import { IronSecretsError } from '../errors.js';
+import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import type { ManagerContext } from '../lib/context.js';
+import { resolveSecret } from '../lib/resolve-secret.js';
+import { assertEnvironment, assertSecretName } from '../limits.js';
+import { maskSecret } from '../mask-secret.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+
+/** Options of `getSecret`. */
+export interface GetSecretOptions {
+  /** Where to look; omitted, the name is resolved across environments (R1). */
+  readonly environment?: string | undefined;
+  /**
+   * `true`: the masked value, whoever asks. `false`: the full value or ACCESS_DENIED (a viewer).
+   * Omitted: what the role gets (masked for viewers, full for admins and agents).
+   */
+  readonly masked?: boolean | undefined;
+}
+
+export async function getSecret(
+  context: ManagerContext,
+  name: string,
+  requesterInput: RequesterInput | undefined,
+  options: GetSecretOptions = {},
+): Promise<string> {
+  const requester = toRequester(requesterInput);
+  assertSecretName(name);
+  const { environment } = options;
+  if (environment !== undefined) assertEnvironment(environment);
+  const operation = readOperation(requester.role, { masked: options.masked });
+  const facts: AuditFacts = {
+    requester,
+    operation: AuditOperation.Read,
+    secretName: name,
+    environment: environment ?? null,
+  };
+
+  const decision = authorize(requester, operation, { environment, name });
+  if (!decision.allowed)
+    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  const found = await context.storage.transaction((tx) => resolveSecret(tx, requester, name, environment), {
+    readOnly: true,
+  });
+  if ('error' in found) return refuse(context, facts, found.error);
+  const { row } = found;
+  const located: AuditFacts = { ...facts, environment: row.environment };
+
+  let value: string;
+  try {
+    value = await context.cipher.open(row);
+  } catch (error) {
+    if (error instanceof IronSecretsError) return refuse(context, located, error);
+    throw error;
+  }
+  // The value is handed out only once its READ entry is committed: no read without its entry.
+  await context.storage.transaction((tx) => appendAudit(context, tx, [auditRecord(context, located)]));
+  return operation === Operation.ReadMasked ? maskSecret(value) : value;
+}

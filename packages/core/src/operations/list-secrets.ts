@@ -1,0 +1,90 @@
+/**
+ * @module list-secrets
+ * FR-5.5 and FR-9.3: every secret of one environment that the requester may reach, masked, with
+ * full values where FR-6.3 grants them. Each secret handed out is audited as a READ.
+ */
+import { AuditOperation, NO_SECRET_NAME } from '@iron/secrets-audit';
+import { authorize, listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
+import type { SecretRow } from '@iron/secrets-storage';
+import { IronSecretsError } from '../errors.js';
+import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import type { ManagerContext } from '../lib/context.js';
+import { assertEnvironment } from '../limits.js';
+import { maskSecret } from '../mask-secret.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+import { rotationStatus, SecretMetadata } from '../secret-metadata.js';
+
+/** Options of `listSecrets`. */
+export interface ListSecretsOptions {
+  /** An admin asking for full values; a viewer asking is refused (FR-6.3). Agents always get them. */
+  readonly reveal?: boolean | undefined;
+  /** Masked values only, whoever asks. An agent asking is refused (FR-6.3: agents get full values). */
+  readonly masked?: boolean | undefined;
+}
+
+export async function listSecrets(
+  context: ManagerContext,
+  requesterInput: RequesterInput | undefined,
+  environment: string,
+  options: ListSecretsOptions = {},
+): Promise<SecretMetadata[]> {
+  const requester = toRequester(requesterInput);
+  assertEnvironment(environment);
+  if (options.reveal === true && options.masked === true) {
+    throw new IronSecretsError('INVALID_ARGUMENT', 'ask for reveal or for masked values, not both');
+  }
+  const operation = listOperation(requester.role, { reveal: options.reveal, masked: options.masked });
+  const facts: AuditFacts = {
+    requester,
+    operation: AuditOperation.Read,
+    secretName: NO_SECRET_NAME,
+    environment,
+  };
+
+  const decision = authorize(requester, operation, { environment });
+  if (!decision.allowed)
+    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  const rows = (
+    await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
+  ).filter((row) => reachesSecret(requester, row.name));
+
+  // Decrypted together: the key derivations of a cold cache run in parallel on the thread pool.
+  const opened = await Promise.allSettled(rows.map((row) => context.cipher.open(row)));
+  const failed = opened.findIndex((result) => result.status === 'rejected');
+  if (failed !== -1) {
+    const reason = (opened[failed] as PromiseRejectedResult).reason;
+    if (!(reason instanceof IronSecretsError)) throw reason;
+    return refuse(context, { ...facts, secretName: rows[failed]!.name }, reason);
+  }
+  const values = opened.map((result) => (result as PromiseFulfilledResult<string>).value);
+
+  await context.storage.transaction((tx) =>
+    appendAudit(
+      context,
+      tx,
+      rows.map((row) => auditRecord(context, { ...facts, secretName: row.name })),
+    ),
+  );
+  const now = context.now();
+  const full = operation === Operation.List;
+  return rows.map((row, index) => metadata(row, values[index]!, full, now));
+}
+
+function metadata(row: SecretRow, value: string, full: boolean, now: number): SecretMetadata {
+  const rotationDueAt = row.rotateEverySeconds === null ? null : row.updatedAt + row.rotateEverySeconds;
+  return new SecretMetadata(
+    {
+      id: row.id,
+      name: row.name,
+      environment: row.environment as SecretMetadata['environment'],
+      valueMasked: maskSecret(value),
+      createdAt: new Date(row.createdAt * 1000),
+      updatedAt: new Date(row.updatedAt * 1000),
+      expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt * 1000),
+      rotateEverySeconds: row.rotateEverySeconds,
+      rotationDueAt: rotationDueAt === null ? null : new Date(rotationDueAt * 1000),
+      rotationStatus: rotationStatus(now, row.expiresAt, rotationDueAt),
+    },
+    full ? value : undefined,
+  );
+}

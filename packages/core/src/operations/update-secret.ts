@@ -1,0 +1,93 @@
+/**
+ * @module update-secret
+ * FR-5.3: encrypt the new value and replace the old one atomically, with its audit entry. This is
+ * a rotation (R8): the change feed tells running agents.
+ */
+import { AuditOperation } from '@iron/secrets-audit';
+import { randomSalt } from '@iron/secrets-crypto';
+import { authorize, Operation } from '@iron/secrets-rbac';
+import { IronSecretsError } from '../errors.js';
+import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import type { ManagerContext } from '../lib/context.js';
+import { resolveSecret } from '../lib/resolve-secret.js';
+import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
+import { CURRENT_KDF, isCurrentKdf } from '../lib/secret-cipher.js';
+import { assertEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+
+/** Options of `updateSecret`. */
+export interface UpdateSecretOptions extends RotationOptions {
+  /** Where the secret is; omitted, the name is resolved across environments (R1). */
+  readonly environment?: string | undefined;
+  /** Who updates it; omitted, the call acts as admin (R7). */
+  readonly requester?: RequesterInput | undefined;
+}
+
+/** Updates racing on one secret are retried this often before giving up. */
+const MAX_ATTEMPTS = 5;
+
+export async function updateSecret(
+  context: ManagerContext,
+  name: string,
+  newValue: string,
+  options: UpdateSecretOptions = {},
+): Promise<void> {
+  const requester = toRequester(options.requester);
+  assertSecretName(name);
+  const { environment } = options;
+  if (environment !== undefined) assertEnvironment(environment);
+  assertSecretValue(newValue, context.maxValueBytes);
+  const rotation = toStoredRotation(options, context.now());
+  const facts: AuditFacts = {
+    requester,
+    operation: AuditOperation.Update,
+    secretName: name,
+    environment: environment ?? null,
+  };
+
+  const decision = authorize(requester, Operation.Update, { environment, name });
+  if (!decision.allowed)
+    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const found = await context.storage.transaction((tx) => resolveSecret(tx, requester, name, environment), {
+      readOnly: true,
+    });
+    if ('error' in found) return refuse(context, facts, found.error);
+    const { row } = found;
+    // The salt (and so the cached key) is kept while the row's KDF parameters are current; a row
+    // written under older parameters gets a fresh salt and today's parameters (R5).
+    const current = isCurrentKdf(row.kdf);
+    const salt = current ? row.salt : randomSalt();
+    const sealed = await context.cipher.seal(newValue, row, salt, CURRENT_KDF);
+    const now = context.now();
+    const located: AuditFacts = { ...facts, environment: row.environment };
+    const updated = await context.storage.transaction(async (tx) => {
+      const update = { ...sealed, salt, kdf: CURRENT_KDF, updatedAt: now, ...definedRotation(rotation) };
+      if (!(await tx.secrets.update(row.id, row.version, update))) return false;
+      await tx.changes.record({ kind: 'updated', name, environment: row.environment, changedAt: now });
+      await appendAudit(context, tx, [auditRecord(context, located)]);
+      return true;
+    });
+    if (updated) return;
+  }
+  return refuse(
+    context,
+    facts,
+    new IronSecretsError(
+      'CONCURRENT_MODIFICATION',
+      `secret '${name}' kept changing while it was being updated (${MAX_ATTEMPTS} attempts); try again`,
+    ),
+  );
+}
+
+/** Only the rotation settings the caller gave: `undefined` leaves the stored ones alone. */
+function definedRotation(rotation: {
+  expiresAt: number | null | undefined;
+  rotateEverySeconds: number | null | undefined;
+}) {
+  return {
+    ...(rotation.expiresAt === undefined ? {} : { expiresAt: rotation.expiresAt }),
+    ...(rotation.rotateEverySeconds === undefined ? {} : { rotateEverySeconds: rotation.rotateEverySeconds }),
+  };
+}
