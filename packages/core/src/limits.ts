@@ -111,6 +111,13 @@ export function assertEnvironment(environment: unknown): asserts environment is 
   }
 }
 
+/** Like {@link assertEnvironment}, for an optional environment. */
+export function assertOptionalEnvironment(
+  environment: unknown,
+): asserts environment is Environment | undefined {
+  if (environment !== undefined) assertEnvironment(environment);
+}
+
 /** Names the kind of a wrong-typed argument without showing it. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

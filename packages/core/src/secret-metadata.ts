@@ -71,20 +71,9 @@ export class SecretMetadata implements SecretMetadataFields {
     return this.#value;
   }
 
-  /** Every field except the value. */
+  /** Every field except the value (the value lives in a private field, which a spread skips). */
   toJSON(): SecretMetadataFields {
-    return {
-      id: this.id,
-      name: this.name,
-      environment: this.environment,
-      valueMasked: this.valueMasked,
-      createdAt: this.createdAt,
-      updatedAt: this.updatedAt,
-      expiresAt: this.expiresAt,
-      rotateEverySeconds: this.rotateEverySeconds,
-      rotationDueAt: this.rotationDueAt,
-      rotationStatus: this.rotationStatus,
-    };
+    return { ...this };
   }
 
   [inspect.custom](): string {

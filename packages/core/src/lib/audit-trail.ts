@@ -4,9 +4,9 @@
  * transaction of their own before the error reaches the caller.
  */
 import { type AuditOperation, type AuditRecord, chainAuditRecord, GENESIS_HASH } from '@iron/secrets-audit';
-import type { Requester } from '@iron/secrets-rbac';
+import { authorize, type Operation, type Requester, type Target } from '@iron/secrets-rbac';
 import type { Transaction } from '@iron/secrets-storage';
-import type { IronSecretsError } from '../errors.js';
+import { IronSecretsError } from '../errors.js';
 import type { ManagerContext } from './context.js';
 
 /** What an entry is about. */
@@ -64,4 +64,18 @@ export async function refuse(
 ): Promise<never> {
   await context.storage.transaction((tx) => appendAudit(context, tx, [auditRecord(context, facts, error)]));
   throw error;
+}
+
+/**
+ * Checks the requester's role and scope (FR-6.3, R7) for an operation on `target`; a refusal is
+ * audited and thrown as ACCESS_DENIED.
+ */
+export async function authorizeOrRefuse(
+  context: ManagerContext,
+  facts: AuditFacts,
+  operation: Operation,
+  target: Target,
+): Promise<void> {
+  const decision = authorize(facts.requester, operation, target);
+  if (!decision.allowed) await refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
 }

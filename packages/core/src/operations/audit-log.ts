@@ -7,7 +7,7 @@ import { authorize, Operation } from '@iron/secrets-rbac';
 import type { StoredAuditRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import type { ManagerContext } from '../lib/context.js';
-import { assertEnvironment, assertSecretName } from '../limits.js';
+import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** The most entries one call returns; page with `afterId`. */
@@ -50,7 +50,7 @@ export interface AuditLogQuery {
 export async function auditLog(context: ManagerContext, query: AuditLogQuery = {}): Promise<AuditEntry[]> {
   const requester = toRequester(query.requester);
   if (query.secretName !== undefined) assertSecretName(query.secretName);
-  if (query.environment !== undefined) assertEnvironment(query.environment);
+  assertOptionalEnvironment(query.environment);
   const decision = authorize(requester, Operation.ReadAudit, { environment: query.environment });
   if (!decision.allowed) throw new IronSecretsError('ACCESS_DENIED', decision.reason);
   const rows = await context.storage.transaction(

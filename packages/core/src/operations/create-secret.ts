@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { AuditOperation } from '@iron/secrets-audit';
 import { randomSalt } from '@iron/secrets-crypto';
-import { authorize, Operation } from '@iron/secrets-rbac';
+import { Operation } from '@iron/secrets-rbac';
 import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF } from '../lib/secret-cipher.js';
@@ -35,9 +35,7 @@ export async function createSecret(
   const rotation = toStoredRotation(options, context.now());
   const facts: AuditFacts = { requester, operation: AuditOperation.Create, secretName: name, environment };
 
-  const decision = authorize(requester, Operation.Create, { environment, name });
-  if (!decision.allowed)
-    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  await authorizeOrRefuse(context, facts, Operation.Create, { environment, name });
   const exists = () =>
     new IronSecretsError(
       'SECRET_ALREADY_EXISTS',

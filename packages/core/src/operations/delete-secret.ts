@@ -3,12 +3,11 @@
  * FR-5.4: delete the row and audit it, in one transaction. Irreversible.
  */
 import { AuditOperation } from '@iron/secrets-audit';
-import { authorize, Operation } from '@iron/secrets-rbac';
-import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import { Operation } from '@iron/secrets-rbac';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
-import { assertEnvironment, assertSecretName } from '../limits.js';
+import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** Options of `deleteSecret`. */
@@ -27,7 +26,7 @@ export async function deleteSecret(
   const requester = toRequester(options.requester);
   assertSecretName(name);
   const { environment } = options;
-  if (environment !== undefined) assertEnvironment(environment);
+  assertOptionalEnvironment(environment);
   const facts: AuditFacts = {
     requester,
     operation: AuditOperation.Delete,
@@ -35,9 +34,7 @@ export async function deleteSecret(
     environment: environment ?? null,
   };
 
-  const decision = authorize(requester, Operation.Delete, { environment, name });
-  if (!decision.allowed)
-    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  await authorizeOrRefuse(context, facts, Operation.Delete, { environment, name });
   // No key derivation is needed, so the lookup and the delete share one transaction.
   const failure = await context.storage.transaction(async (tx) => {
     const found = await resolveSecret(tx, requester, name, environment);

@@ -4,12 +4,12 @@
  * for viewers (FR-6.3).
  */
 import { AuditOperation } from '@iron/secrets-audit';
-import { authorize, Operation, readOperation } from '@iron/secrets-rbac';
+import { Operation, readOperation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
-import { assertEnvironment, assertSecretName } from '../limits.js';
+import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
 import { maskSecret } from '../mask-secret.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -33,7 +33,7 @@ export async function getSecret(
   const requester = toRequester(requesterInput);
   assertSecretName(name);
   const { environment } = options;
-  if (environment !== undefined) assertEnvironment(environment);
+  assertOptionalEnvironment(environment);
   const operation = readOperation(requester.role, { masked: options.masked });
   const facts: AuditFacts = {
     requester,
@@ -42,9 +42,7 @@ export async function getSecret(
     environment: environment ?? null,
   };
 
-  const decision = authorize(requester, operation, { environment, name });
-  if (!decision.allowed)
-    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  await authorizeOrRefuse(context, facts, operation, { environment, name });
   const found = await context.storage.transaction((tx) => resolveSecret(tx, requester, name, environment), {
     readOnly: true,
   });

@@ -4,10 +4,10 @@
  * full values where FR-6.3 grants them. Each secret handed out is audited as a READ.
  */
 import { AuditOperation, NO_SECRET_NAME } from '@iron/secrets-audit';
-import { authorize, listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
+import { listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
 import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { assertEnvironment } from '../limits.js';
 import { maskSecret } from '../mask-secret.js';
@@ -41,9 +41,7 @@ export async function listSecrets(
     environment,
   };
 
-  const decision = authorize(requester, operation, { environment });
-  if (!decision.allowed)
-    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  await authorizeOrRefuse(context, facts, operation, { environment });
   const rows = (
     await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
   ).filter((row) => reachesSecret(requester, row.name));

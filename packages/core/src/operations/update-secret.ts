@@ -5,14 +5,14 @@
  */
 import { AuditOperation } from '@iron/secrets-audit';
 import { randomSalt } from '@iron/secrets-crypto';
-import { authorize, Operation } from '@iron/secrets-rbac';
+import { Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, refuse } from '../lib/audit-trail.js';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
 import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF, isCurrentKdf } from '../lib/secret-cipher.js';
-import { assertEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
+import { assertOptionalEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** Options of `updateSecret`. */
@@ -35,7 +35,7 @@ export async function updateSecret(
   const requester = toRequester(options.requester);
   assertSecretName(name);
   const { environment } = options;
-  if (environment !== undefined) assertEnvironment(environment);
+  assertOptionalEnvironment(environment);
   assertSecretValue(newValue, context.maxValueBytes);
   const rotation = toStoredRotation(options, context.now());
   const facts: AuditFacts = {
@@ -45,9 +45,7 @@ export async function updateSecret(
     environment: environment ?? null,
   };
 
-  const decision = authorize(requester, Operation.Update, { environment, name });
-  if (!decision.allowed)
-    return refuse(context, facts, new IronSecretsError('ACCESS_DENIED', decision.reason));
+  await authorizeOrRefuse(context, facts, Operation.Update, { environment, name });
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const found = await context.storage.transaction((tx) => resolveSecret(tx, requester, name, environment), {
