@@ -56,13 +56,15 @@ export async function listSecrets(
   }
   const values = opened.map((result) => (result as PromiseFulfilledResult<string>).value);
 
-  await context.storage.transaction((tx) =>
-    appendAudit(
-      context,
-      tx,
-      rows.map((row) => auditRecord(context, { ...facts, secretName: row.name })),
-    ),
-  );
+  if (rows.length > 0) {
+    await context.storage.transaction((tx) =>
+      appendAudit(
+        context,
+        tx,
+        rows.map((row) => auditRecord(context, { ...facts, secretName: row.name })),
+      ),
+    );
+  }
   const now = context.now();
   const full = operation === Operation.List;
   return rows.map((row, index) => metadata(row, values[index]!, full, now));
