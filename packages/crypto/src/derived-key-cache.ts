@@ -24,6 +24,7 @@
  * must still `clear()` it when the master key changes, so that the old key's derived keys are
  * zeroed rather than left to age out.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { deriveKey } from './derive-key.js';
 import type { KdfParams } from './kdf-params.js';
 import { copyBytes } from './lib/bytes.js';
@@ -55,9 +56,9 @@ interface Waiter {
  * separator that none of them can contain (hex, decimal digits, a fixed word), so two different
  * inputs never share an identity.
  */
-function entryId(masterKey: Uint8Array, salt: Uint8Array, params: KdfParams): string {
+function entryId(fingerprint: string, salt: Uint8Array, params: KdfParams): string {
   return [
-    masterKeyFingerprint(masterKey),
+    fingerprint,
     Buffer.from(salt.buffer, salt.byteOffset, salt.byteLength).toString('hex'),
     params.algorithm,
     params.version,
@@ -99,6 +100,13 @@ export class DerivedKeyCache {
   readonly #inFlight = new Map<string, Waiter[]>();
   /** Incremented by `clear()`: a derivation started before it is not cached after it. */
   #generation = 0;
+  /**
+   * The master key last seen (a copy) and its fingerprint. An HMAC per lookup would dominate a
+   * cache hit; comparing 32 bytes does not. Compared by content, not by reference, so a caller
+   * that changes the bytes of its key buffer in place still gets the right fingerprint.
+   */
+  #lastMasterKey: Uint8Array | undefined;
+  #lastFingerprint = '';
 
   constructor(options: DerivedKeyCacheOptions = {}) {
     const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -106,6 +114,16 @@ export class DerivedKeyCache {
       throw new RangeError('maxEntries must be a non-negative integer');
     }
     this.#maxEntries = maxEntries;
+  }
+
+  #fingerprintOf(masterKey: Uint8Array): string {
+    const last = this.#lastMasterKey;
+    if (last === undefined || last.length !== masterKey.length || !timingSafeEqual(last, masterKey)) {
+      wipe(last);
+      this.#lastMasterKey = copyBytes(masterKey);
+      this.#lastFingerprint = masterKeyFingerprint(masterKey);
+    }
+    return this.#lastFingerprint;
   }
 
   /**
@@ -146,7 +164,7 @@ export class DerivedKeyCache {
     // Checked before the inputs become a cache identity (deriveKey checks them again).
     assertDerivationInputs(masterKey, salt);
     assertKdfParams(params);
-    const id = entryId(masterKey, salt, params);
+    const id = entryId(this.#fingerprintOf(masterKey), salt, params);
 
     const cached = this.#entries.get(id);
     if (cached !== undefined) {
@@ -182,7 +200,8 @@ export class DerivedKeyCache {
     this.#generation++;
     const keys = [...this.#entries.values()];
     this.#entries.clear();
-    wipe(...keys);
+    wipe(...keys, this.#lastMasterKey);
+    this.#lastMasterKey = undefined;
   }
 
   /** Derives one entry, then lends the key to every waiter in one synchronous turn. */
