@@ -37,8 +37,11 @@ export interface SecretsTable {
 export interface AuditTable {
   /** The hash the next entry must link to: the last entry's, else the pruning anchor's. */
   chainHead(): Promise<string | undefined>;
-  /** Appends one entry; returns its id. */
-  append(entry: AuditRow): Promise<number>;
+  /**
+   * Appends entries in order, in one call: a listing audits every secret it hands out, and on a
+   * networked database one round trip beats one per entry.
+   */
+  append(entries: readonly AuditRow[]): Promise<void>;
   /** Entries matching `query`, oldest first. */
   query(query?: AuditQuery): Promise<StoredAuditRow[]>;
   /** Where the chain starts after pruning, if it was ever pruned. */

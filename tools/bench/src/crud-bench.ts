@@ -158,9 +158,9 @@ async function storageCreate(iterations: number): Promise<Measurement> {
           success: true,
           errorMessage: null,
         };
-        await tx.audit.append(
+        await tx.audit.append([
           chainAuditRecord(chainKey, record, (await tx.audit.chainHead()) ?? GENESIS_HASH),
-        );
+        ]);
       }),
     { iterations },
   );

@@ -46,11 +46,12 @@ export async function appendAudit(
   records: readonly AuditRecord[],
 ): Promise<void> {
   let prevHash = (await tx.audit.chainHead()) ?? GENESIS_HASH;
-  for (const record of records) {
-    const chained = chainAuditRecord(context.auditChainKey, record, prevHash);
-    await tx.audit.append(chained);
-    prevHash = chained.hash;
-  }
+  const chained = records.map((record) => {
+    const entry = chainAuditRecord(context.auditChainKey, record, prevHash);
+    prevHash = entry.hash;
+    return entry;
+  });
+  await tx.audit.append(chained);
 }
 
 /**

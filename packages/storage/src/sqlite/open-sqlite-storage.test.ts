@@ -139,7 +139,7 @@ describe('transactions', () => {
     await expect(
       storage.transaction(async (tx) => {
         await tx.secrets.insert(secretRow());
-        await tx.audit.append(auditRow());
+        await tx.audit.append([auditRow()]);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -189,8 +189,8 @@ describe('transactions', () => {
 describe('FR-8.3: the audit log is append-only', () => {
   beforeEach(async () => {
     await storage.transaction(async (tx) => {
-      await tx.audit.append(auditRow());
-      await tx.audit.append(auditRow({ operation: 'READ' }));
+      await tx.audit.append([auditRow()]);
+      await tx.audit.append([auditRow({ operation: 'READ' })]);
     });
   });
 
@@ -209,9 +209,9 @@ describe('FR-8.3: the audit log is append-only', () => {
 
   it('reads entries oldest first, with filters and paging', async () => {
     await storage.transaction(async (tx) => {
-      await tx.audit.append(
+      await tx.audit.append([
         auditRow({ secretName: 'OTHER', environment: 'staging', timestamp: 1_700_000_500 }),
-      );
+      ]);
       expect((await tx.audit.query()).map((e) => e.id)).toEqual([1, 2, 3]);
       expect((await tx.audit.query({ secretName: 'OTHER' })).map((e) => e.id)).toEqual([3]);
       expect((await tx.audit.query({ environment: 'production' })).map((e) => e.id)).toEqual([1, 2]);
@@ -228,9 +228,9 @@ describe('FR-8.3: the audit log is append-only', () => {
 
   it('prunes only an old prefix, through the gate, and anchors the rest', async () => {
     await storage.transaction(async (tx) => {
-      await tx.audit.append(auditRow({ timestamp: 1_800_000_000, hash: 'b'.repeat(64) }));
+      await tx.audit.append([auditRow({ timestamp: 1_800_000_000, hash: 'b'.repeat(64) })]);
       // An entry written under a clock that ran behind stays, with everything after it.
-      await tx.audit.append(auditRow({ timestamp: 1_600_000_000, hash: 'c'.repeat(64) }));
+      await tx.audit.append([auditRow({ timestamp: 1_600_000_000, hash: 'c'.repeat(64) })]);
       expect(await tx.audit.prune(1_750_000_000, 1_800_000_001)).toBe(2);
       expect((await tx.audit.query()).map((e) => e.id)).toEqual([3, 4]);
       expect(await tx.audit.anchor()).toEqual({ throughId: 2, hash: 'a'.repeat(64) });

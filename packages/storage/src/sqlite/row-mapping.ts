@@ -102,20 +102,21 @@ export function toAuditRow(row: SqliteAuditRow): StoredAuditRow {
   };
 }
 
-export function auditParams(entry: AuditRow) {
-  return {
-    secret_name: entry.secretName,
-    operation: entry.operation,
-    requester_role: entry.requesterRole,
-    agent_id: entry.agentId,
-    success: entry.success ? 1 : 0,
-    error_message: entry.errorMessage,
-    timestamp: entry.timestamp,
-    environment: entry.environment,
-    requester_id: entry.requesterId,
-    prev_hash: entry.prevHash,
-    hash: entry.hash,
-  };
+/** Positional values for inserting an audit entry, in the column order of the statement. */
+export function auditValues(entry: AuditRow) {
+  return [
+    entry.secretName,
+    entry.operation,
+    entry.requesterRole,
+    entry.agentId,
+    entry.success ? 1 : 0,
+    entry.errorMessage,
+    entry.timestamp,
+    entry.environment,
+    entry.requesterId,
+    entry.prevHash,
+    entry.hash,
+  ] as const;
 }
 
 export interface SqliteChangeRow {

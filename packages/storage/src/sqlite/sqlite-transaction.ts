@@ -6,7 +6,7 @@ import type { AuditAnchorRow, AuditQuery, SecretChange, SecretRow } from '../row
 import type { Transaction } from '../storage.js';
 import { StorageError } from '../storage-error.js';
 import {
-  auditParams,
+  auditValues,
   type SqliteAuditRow,
   type SqliteChangeRow,
   type SqliteSecretRow,
@@ -84,7 +84,10 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
           if (last) return last.hash;
           return (s.latestAnchor.get() as { hash: string } | undefined)?.hash;
         }),
-      append: (entry) => run(() => Number(s.appendAudit.run(auditParams(entry)).lastInsertRowid)),
+      append: (entries) =>
+        run(() => {
+          for (const entry of entries) s.appendAudit.run(...auditValues(entry));
+        }),
       query: (query: AuditQuery = {}) =>
         run(() =>
           (

@@ -33,8 +33,7 @@ const SQL = {
   latestAnchor: 'SELECT through_id, hash FROM audit_chain_anchors ORDER BY id DESC LIMIT 1',
   appendAudit: `INSERT INTO secret_audit_log (secret_name, operation, requester_role, agent_id, success, error_message,
          timestamp, environment, requester_id, prev_hash, hash)
-       VALUES (@secret_name, @operation, @requester_role, @agent_id, @success, @error_message, @timestamp,
-         @environment, @requester_id, @prev_hash, @hash)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log
        WHERE (@secret_name IS NULL OR secret_name = @secret_name)
          AND (@environment IS NULL OR environment = @environment)
