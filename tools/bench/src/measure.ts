@@ -21,6 +21,8 @@ export interface MeasureOptions {
   readonly iterations: number;
   /** Runs before each iteration, outside the timed section. */
   readonly beforeEach?: () => Promise<void> | void;
+  /** Untimed calls first; default {@link WARMUP_ITERATIONS} (fewer for iterations of a second). */
+  readonly warmupIterations?: number;
 }
 
 /** Untimed calls before the measured ones: JIT, SQLite's statement cache, the thread pool. */
@@ -39,7 +41,7 @@ export async function measure(
   const bench = new Bench({
     iterations: options.iterations,
     time: 0,
-    warmupIterations: Math.min(WARMUP_ITERATIONS, options.iterations),
+    warmupIterations: options.warmupIterations ?? Math.min(WARMUP_ITERATIONS, options.iterations),
     warmupTime: 0,
     throws: true,
   });

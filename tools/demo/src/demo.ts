@@ -5,7 +5,7 @@
  * Everything runs on the embedded default (one SQLite file) with a throw-away key.
  */
 import { randomBytes } from 'node:crypto';
-import { SecretsManager } from '@iron/secrets-core';
+import { maskSecret, SecretsManager } from '@iron/secrets-core';
 
 /** Where the demo writes its lines. */
 export type Print = (line: string) => void;
@@ -50,7 +50,7 @@ export async function runDemo(database: string, print: Print): Promise<boolean> 
       environment: 'production',
     });
     const after = await manager.getSecret('OPENAI_API_KEY', agent);
-    print(`   value changed: ${before !== after}; the agent now sees ${mask(after)}`);
+    print(`   value changed: ${before !== after}; the agent now sees ${maskSecret(after)}`);
 
     print('');
     print('4. A viewer opens the dashboard: masked values only, and revealing is refused');
@@ -91,8 +91,4 @@ export async function runDemo(database: string, print: Print): Promise<boolean> 
   } finally {
     await manager.close();
   }
-}
-
-function mask(value: string): string {
-  return `${value.slice(0, 10)}...${value.slice(-3)}`;
 }
