@@ -164,7 +164,11 @@ async function storageCreate(iterations: number): Promise<Measurement> {
       const environment = 'production';
       await storage.transaction((tx) => tx.secrets.find(environment, name), { readOnly: true });
       const id = randomUUID();
-      const sealed = encrypt(plaintext, key, Buffer.from(`iron-secrets/secret/v1\0${id}\0${environment}\0${name}`));
+      const sealed = encrypt(
+        plaintext,
+        key,
+        Buffer.from(`iron-secrets/secret/v1\0${id}\0${environment}\0${name}`),
+      );
       const now = Math.floor(Date.now() / 1000);
       await storage.transaction(async (tx) => {
         await tx.secrets.insert({
