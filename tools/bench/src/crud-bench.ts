@@ -17,6 +17,8 @@ import { openStorage } from '@iron/secrets-storage';
 import { type Measurement, measure, WARMUP_ITERATIONS } from './measure.js';
 
 const VALUE = `sk-proj-${'b'.repeat(120)}`;
+/** The size of every value the CRUD benchmarks store: an API key's, not NFR-1's 1 KiB. */
+export const CRUD_VALUE_BYTES = Buffer.byteLength(VALUE);
 const LISTED = 100;
 
 async function open(options: { keyCacheSize?: number } = {}): Promise<SecretsManager> {

@@ -36,6 +36,18 @@ function nodeGyp(): string | undefined {
   return existsSync(npm) ? npm : undefined;
 }
 
+/**
+ * node-gyp's `--nodedir` arguments: the Node headers installed next to this Node (a distribution's
+ * package puts them in `<prefix>/include/node`). Without them node-gyp downloads headers, which
+ * cannot work here; under `pnpm` the user's `nodedir` setting arrives as `npm_config_nodedir`, but
+ * `node tools/bench/dist/main.js` run directly has no such variable.
+ */
+function nodeDirArguments(): string[] {
+  if (process.env.npm_config_nodedir) return [];
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, 'include', 'node', 'node_version.h')) ? [`--nodedir=${prefix}`] : [];
+}
+
 /** The binding, or why it is not available on this machine. */
 export async function referenceArgon2(
   log: (line: string) => void,
@@ -47,7 +59,10 @@ export async function referenceArgon2(
     log('argon2: the bundled binary crashes on load here; compiling it from source (once)...');
     const packageDirectory = dirname(require.resolve('argon2/package.json'));
     try {
-      execFileSync(process.execPath, [gyp, 'rebuild'], { cwd: packageDirectory, stdio: 'ignore' });
+      execFileSync(process.execPath, [gyp, 'rebuild', ...nodeDirArguments()], {
+        cwd: packageDirectory,
+        stdio: 'ignore',
+      });
     } catch {
       return { unavailable: 'its prebuilt binary crashes on load and building it from source failed' };
     }

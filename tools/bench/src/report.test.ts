@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Measurement } from './measure.js';
 import { markdownReport } from './report.js';
 
-const row = (name: string, p99: number) => ({
+const row = (name: string, p99: number): Measurement => ({
   name,
   iterations: 10,
   p50: p99 / 2,
@@ -10,30 +11,48 @@ const row = (name: string, p99: number) => ({
   mean: p99 / 2,
 });
 
+const crud = (prefix: string, p99: number, listP99: number) => ({
+  create: row(`${prefix} create`, p99),
+  get: row(`${prefix} get`, p99),
+  update: row(`${prefix} update`, p99),
+  delete: row(`${prefix} delete`, p99),
+  list: row(`${prefix} list 100`, listP99),
+});
+
 describe('the benchmark report', () => {
   it('puts each p99 next to its target, honestly', () => {
+    const baseline = row('@node-rs/argon2 (hashRaw)', 20);
+    const ours = row('deriveKey (ours)', 21);
     const report = markdownReport(
       {
         argon2: '@node-rs/argon2',
         quick: false,
-        crypto: {
-          aes: [row('encrypt 1 KiB', 0.01)],
-          kdf: [row('@node-rs/argon2 (hashRaw)', 20), row('deriveKey (ours)', 21)],
+        durationSeconds: 90,
+        aes: { encrypt: row('encrypt 1 KiB', 0.01), decrypt: row('decrypt 1 KiB', 2) },
+        kdf: {
+          rows: [baseline, row('hash-wasm (main thread)', 80), ours],
+          baseline,
+          ours,
           missing: [],
-          parallel: { batch: 50, wallMs: 500, sequentialEstimateMs: 1000 },
+          cacheHit: row('cache hit', 0.01),
+          parallel: { batch: 50, wallMs: 500, sequentialEstimateMs: 1000, threadPoolSize: 4 },
         },
-        crud: {
-          excludingCrypto: [row('get (warm key cache)', 0.2), row('list 100 (warm key cache)', 12)],
-          includingCrypto: [],
-        },
+        crud: { warm: crud('warm', 0.2, 12), cold: crud('cold', 30, 1500) },
         file: { get: row('get', 2), bareInsert: row('insert', 1) },
       },
       new Date('2026-11-23T00:00:00Z'),
     );
     expect(report).toContain('| encrypt 1 KiB | 10 | 0.0050 | 0.0100 |');
+    expect(report).toMatch(/decrypt 1 KiB.*< 1 ms \| MISS/);
+    expect(report).toContain('- decrypt 1 KiB: p50 MISS (< 0.5 ms), p99 MISS (< 1 ms), p99.9 PASS (< 5 ms).');
     expect(report).toMatch(/deriveKey \(ours\).*< 10 ms \| MISS/);
-    expect(report).toMatch(/get \(warm key cache\).*< 5 ms \| PASS/);
-    expect(report).toMatch(/list 100 \(warm key cache\).*< 10 ms \| MISS/);
-    expect(report).toContain('2.00x: derivations run on the thread pool');
+    expect(report).toMatch(/cache hit.*< 10 ms \| PASS/);
+    expect(report).toContain('hash-wasm (main thread) 4.00x; deriveKey (ours) 1.05x');
+    expect(report).toMatch(/warm get.*< 5 ms \| PASS/);
+    expect(report).toMatch(/warm list 100.*< 10 ms \| MISS/);
+    expect(report).toMatch(/cold get.*< 6 ms † \| MISS/);
+    expect(report).toMatch(/cold list 100.*< 1000 ms † \| MISS/);
+    expect(report).toContain('(2.00x throughput');
+    expect(report).toContain('get ÷ bare durable insert: p50 2.00x, p99 2.00x.');
   });
 });
