@@ -310,13 +310,17 @@ async function bindMasterKey(storage: Storage, masterKey: Uint8Array): Promise<U
       async (tx) => ({
         fingerprint: await tx.meta.get(FINGERPRINT_SETTING),
         wrappedKey: await tx.meta.get(AUDIT_CHAIN_KEY_SETTING),
-        inUse: (await tx.secrets.count()) > 0 || (await tx.audit.count()) > 0,
       }),
       { readOnly: true },
     );
   let stored = await read();
   if (stored.fingerprint === undefined) {
-    if (stored.inUse) {
+    // Counted only here, not on every open: counting a long audit log is a full scan.
+    const inUse = await storage.transaction(
+      async (tx) => (await tx.secrets.count()) > 0 || (await tx.audit.count()) > 0,
+      { readOnly: true },
+    );
+    if (inUse) {
       throw new IronSecretsError(
         'INTEGRITY_VIOLATION',
         'the database holds secrets but no master-key fingerprint: its settings were tampered with; restore it from a backup',
