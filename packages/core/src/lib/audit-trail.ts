@@ -68,6 +68,15 @@ export async function refuse(
 }
 
 /**
+ * Checks the requester's role and scope (FR-6.3, R7); ACCESS_DENIED if refused. For operations
+ * on the audit log itself, which are not secret operations and so have no audit entry.
+ */
+export function authorizeOrThrow(requester: Requester, operation: Operation, target: Target = {}): void {
+  const decision = authorize(requester, operation, target);
+  if (!decision.allowed) throw new IronSecretsError('ACCESS_DENIED', decision.reason);
+}
+
+/**
  * Checks the requester's role and scope (FR-6.3, R7) for an operation on `target`; a refusal is
  * audited and thrown as ACCESS_DENIED.
  */

@@ -3,9 +3,10 @@
  * FR-8.4: reading the audit trail, oldest first.
  */
 import type { AuditOperation } from '@iron/secrets-audit';
-import { authorize, Operation } from '@iron/secrets-rbac';
+import { Operation } from '@iron/secrets-rbac';
 import type { StoredAuditRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
+import { authorizeOrThrow } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
@@ -51,8 +52,7 @@ export async function auditLog(context: ManagerContext, query: AuditLogQuery = {
   const requester = toRequester(query.requester);
   if (query.secretName !== undefined) assertSecretName(query.secretName);
   assertOptionalEnvironment(query.environment);
-  const decision = authorize(requester, Operation.ReadAudit, { environment: query.environment });
-  if (!decision.allowed) throw new IronSecretsError('ACCESS_DENIED', decision.reason);
+  authorizeOrThrow(requester, Operation.ReadAudit, { environment: query.environment });
   const rows = await context.storage.transaction(
     (tx) =>
       tx.audit.query({

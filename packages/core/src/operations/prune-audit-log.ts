@@ -3,8 +3,9 @@
  * FR-8.5: removing audit entries older than the retention period, keeping the rest verifiable.
  */
 import { retentionCutoff } from '@iron/secrets-audit';
-import { authorize, Operation } from '@iron/secrets-rbac';
+import { Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
+import { authorizeOrThrow } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -22,8 +23,7 @@ export async function pruneAuditLog(
 ): Promise<{ pruned: number }> {
   const requester = toRequester(options.requester);
   // Pruning destroys evidence: it takes the rights of a delete, not of a read.
-  const decision = authorize(requester, Operation.Delete);
-  if (!decision.allowed) throw new IronSecretsError('ACCESS_DENIED', decision.reason);
+  authorizeOrThrow(requester, Operation.Delete);
   const now = context.now();
   let cutoff: number;
   try {

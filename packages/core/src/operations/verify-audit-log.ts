@@ -4,8 +4,8 @@
  * in bounded memory.
  */
 import { AuditChainVerifier, type ChainVerification } from '@iron/secrets-audit';
-import { authorize, Operation } from '@iron/secrets-rbac';
-import { IronSecretsError } from '../errors.js';
+import { Operation } from '@iron/secrets-rbac';
+import { authorizeOrThrow } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -19,8 +19,7 @@ export async function verifyAuditLog(
   options: { requester?: RequesterInput | undefined } = {},
 ): Promise<AuditVerification> {
   const requester = toRequester(options.requester);
-  const decision = authorize(requester, Operation.ReadAudit);
-  if (!decision.allowed) throw new IronSecretsError('ACCESS_DENIED', decision.reason);
+  authorizeOrThrow(requester, Operation.ReadAudit);
   const anchor = await context.storage.transaction((tx) => tx.audit.anchor(), { readOnly: true });
   const verifier = new AuditChainVerifier(context.auditChainKey, anchor ?? null);
   let afterId = 0;
