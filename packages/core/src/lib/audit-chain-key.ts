@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { AUDIT_CHAIN_KEY_BYTES } from '@iron/secrets-audit';
 import { decrypt, deriveKey, encrypt, randomSalt, wipe } from '@iron/secrets-crypto';
 import { IronSecretsError } from '../errors.js';
-import { CURRENT_KDF } from './secret-cipher.js';
+import { CURRENT_KDF, kdfParams } from './secret-cipher.js';
 
 /** The settings row holding the wrapped key. */
 export const AUDIT_CHAIN_KEY_SETTING = 'audit_chain_key';
@@ -63,14 +63,16 @@ export async function unwrapAuditChainKey(masterKey: Uint8Array, stored: string)
   }
   let wrappingKey: Uint8Array | undefined;
   try {
-    wrappingKey = await deriveKey(masterKey, Buffer.from(wrapped.salt, 'base64'), {
-      algorithm: 'argon2id',
-      version: 19,
-      memoryKiB: wrapped.memoryKiB,
-      iterations: wrapped.iterations,
-      parallelism: wrapped.parallelism,
-      keyLength: 32,
-    });
+    wrappingKey = await deriveKey(
+      masterKey,
+      Buffer.from(wrapped.salt, 'base64'),
+      kdfParams({
+        ...CURRENT_KDF,
+        memoryKiB: wrapped.memoryKiB,
+        iterations: wrapped.iterations,
+        parallelism: wrapped.parallelism,
+      }),
+    );
     return decrypt(
       Buffer.from(wrapped.blob, 'base64'),
       wrappingKey,

@@ -52,8 +52,8 @@ export function isCurrentKdf(kdf: StoredKdfParams): boolean {
   );
 }
 
-/** A row's stored parameters as the KDF takes them; a row naming another algorithm cannot be opened. */
-function kdfParams(kdf: StoredKdfParams): KdfParams {
+/** Stored parameters as the KDF takes them; parameters naming another algorithm cannot be used. */
+export function kdfParams(kdf: StoredKdfParams): KdfParams {
   if (kdf.algorithm !== 'argon2id' || kdf.version !== DEFAULT_KDF_PARAMS.version) {
     throw new IronSecretsError(
       'KEY_DERIVATION_FAILED',
