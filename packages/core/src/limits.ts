@@ -118,6 +118,20 @@ export function assertOptionalEnvironment(
   if (environment !== undefined) assertEnvironment(environment);
 }
 
+/** An optional whole number within bounds, else INVALID_ARGUMENT naming the field. */
+export function wholeNumber(
+  value: number | undefined,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new IronSecretsError('INVALID_ARGUMENT', `${field} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
 /** Names the kind of a wrong-typed argument without showing it. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

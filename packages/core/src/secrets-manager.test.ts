@@ -220,5 +220,9 @@ describe('the change feed', () => {
     ]);
     const scoped = await manager.changesSince(0, { requester: { role: 'agent', environments: ['staging'] } });
     expect(scoped.map((c) => c.name)).toEqual(['OTHER']);
+    expect((await manager.changesSince(0, { limit: 2 })).map((c) => c.seq)).toEqual([1, 2]);
+    for (const limit of [0, -1, 1.5, Number.NaN]) {
+      await expect(manager.changesSince(0, { limit })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
   });
 });

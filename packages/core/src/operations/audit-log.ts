@@ -8,7 +8,7 @@ import type { StoredAuditRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
-import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
+import { assertOptionalEnvironment, assertSecretName, wholeNumber } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** The most entries one call returns; page with `afterId`. */
@@ -98,12 +98,4 @@ function seconds(date: Date | undefined, field: string): number | undefined {
     throw new IronSecretsError('INVALID_ARGUMENT', `${field} must be a valid Date`);
   }
   return Math.floor(date.getTime() / 1000);
-}
-
-function wholeNumber(value: number | undefined, field: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new IronSecretsError('INVALID_ARGUMENT', `${field} must be a whole number from ${min} to ${max}`);
-  }
-  return value;
 }

@@ -6,6 +6,11 @@ import type { Environment } from '@iron/secrets-rbac';
 import { reachesEnvironment, reachesSecret } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
 import type { ManagerContext } from '../lib/context.js';
+import { wholeNumber } from '../limits.js';
+
+/** The most changes one call returns; page with the last `seq`. */
+const MAX_CHANGES_LIMIT = 10_000;
+
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** One change to a secret. */
@@ -33,7 +38,8 @@ export async function changesSince(
   if (!Number.isInteger(seq) || seq < 0) {
     throw new IronSecretsError('INVALID_ARGUMENT', 'seq must be a whole number, 0 or more');
   }
-  const changes = await context.storage.transaction((tx) => tx.changes.since(seq, options.limit), {
+  const limit = wholeNumber(options.limit, 'limit', 1, MAX_CHANGES_LIMIT);
+  const changes = await context.storage.transaction((tx) => tx.changes.since(seq, limit), {
     readOnly: true,
   });
   return changes
