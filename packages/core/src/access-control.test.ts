@@ -27,6 +27,8 @@ const PERFORM: Record<
   list: (m, role, environment) => m.listSecrets(role, environment, { reveal: true }),
   list_masked: (m, role, environment) => m.listSecrets(role, environment, { masked: true }),
   read_audit: (m, role, environment) => m.auditLog({ requester: role, environment }),
+  administer: (m, role, environment) =>
+    m.createToken({ role: 'agent', environments: [environment], requester: role }),
 };
 
 const cells = Object.entries(ACCESS_MATRIX).flatMap(([operation, byRole]) =>

@@ -47,7 +47,11 @@ export type ErrorCode =
   /** The database's bookkeeping was tampered with (a settings row removed or edited). */
   | 'INTEGRITY_VIOLATION'
   /** The SecretsManager was closed. */
-  | 'MANAGER_CLOSED';
+  | 'MANAGER_CLOSED'
+  /** An access token is malformed, unknown, revoked or expired. */
+  | 'INVALID_TOKEN'
+  /** No access token has that id. */
+  | 'TOKEN_NOT_FOUND';
 
 /**
  * The error every operation of the library throws. `code` is stable; `message` is for people.

@@ -7,6 +7,7 @@
 export { AuditOperation } from '@iron/secrets-audit';
 export type { Requester } from '@iron/secrets-rbac';
 export { ENVIRONMENTS, Environment, ROLES, Role } from '@iron/secrets-rbac';
+export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export type { RotationOptions } from './lib/rotation-options.js';
 export { DEFAULT_MAX_VALUE_BYTES, MAX_SECRET_NAME_LENGTH, SECRET_NAME_PATTERN } from './limits.js';
@@ -19,10 +20,20 @@ export {
 export type { AuditEntry, AuditLogQuery } from './operations/audit-log.js';
 export type { SecretChangeEvent } from './operations/changes.js';
 export type { CreateSecretOptions } from './operations/create-secret.js';
+export type { CreatedToken, CreateTokenOptions } from './operations/create-token.js';
 export type { DeleteSecretOptions } from './operations/delete-secret.js';
 export type { GetSecretOptions } from './operations/get-secret.js';
+export {
+  type ImportResult,
+  type ImportSecretsOptions,
+  MAX_IMPORT_ENTRIES,
+  type SecretEntry,
+} from './operations/import-secrets.js';
 export type { ListSecretsOptions } from './operations/list-secrets.js';
 export type { PruneAuditLogOptions } from './operations/prune-audit-log.js';
+export type { RevokeTokenResult } from './operations/revoke-token.js';
+export type { RotateMasterKeyOptions } from './operations/rotate-master-key.js';
+export type { SetSecretOptions, SetSecretResult } from './operations/set-secret.js';
 export type { UpdateSecretOptions } from './operations/update-secret.js';
 export type { AuditVerification } from './operations/verify-audit-log.js';
 export type { RequesterInput } from './requester-input.js';

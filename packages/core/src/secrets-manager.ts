@@ -4,29 +4,40 @@
  */
 import { inspect } from 'node:util';
 import { DEFAULT_RETENTION_DAYS } from '@iron/secrets-audit';
-import { fingerprintsEqual, masterKeyFingerprint, wipe } from '@iron/secrets-crypto';
+import { wipe } from '@iron/secrets-crypto';
+import type { Requester } from '@iron/secrets-rbac';
 import { openStorage, type Storage } from '@iron/secrets-storage';
+import type { AccessToken } from './access-token.js';
 import { IronSecretsError } from './errors.js';
-import { AUDIT_CHAIN_KEY_SETTING, newAuditChainKey, unwrapAuditChainKey } from './lib/audit-chain-key.js';
 import type { ManagerContext } from './lib/context.js';
+import { bindMasterKey } from './lib/master-key-binding.js';
 import { SecretCipher } from './lib/secret-cipher.js';
 import { translated } from './lib/translate-error.js';
 import { DEFAULT_MAX_VALUE_BYTES } from './limits.js';
 import { masterKeyFrom, masterKeyFromEnvironment } from './master-key-source.js';
 import { type AuditEntry, type AuditLogQuery, auditLog } from './operations/audit-log.js';
+import { authenticateToken } from './operations/authenticate-token.js';
 import { changeSequence, changesSince, type SecretChangeEvent } from './operations/changes.js';
 import { type CreateSecretOptions, createSecret } from './operations/create-secret.js';
+import { type CreatedToken, type CreateTokenOptions, createToken } from './operations/create-token.js';
 import { type DeleteSecretOptions, deleteSecret } from './operations/delete-secret.js';
 import { type GetSecretOptions, getSecret } from './operations/get-secret.js';
+import {
+  type ImportResult,
+  type ImportSecretsOptions,
+  importSecrets,
+  type SecretEntry,
+} from './operations/import-secrets.js';
 import { type ListSecretsOptions, listSecrets } from './operations/list-secrets.js';
+import { listTokens } from './operations/list-tokens.js';
 import { type PruneAuditLogOptions, pruneAuditLog } from './operations/prune-audit-log.js';
+import { type RevokeTokenResult, revokeToken } from './operations/revoke-token.js';
+import { type RotateMasterKeyOptions, rotateMasterKey } from './operations/rotate-master-key.js';
+import { type SetSecretOptions, type SetSecretResult, setSecret } from './operations/set-secret.js';
 import { type UpdateSecretOptions, updateSecret } from './operations/update-secret.js';
 import { type AuditVerification, verifyAuditLog } from './operations/verify-audit-log.js';
 import type { RequesterInput } from './requester-input.js';
 import type { SecretMetadata } from './secret-metadata.js';
-
-/** The settings row holding the master key's fingerprint (never the key; R6). */
-const FINGERPRINT_SETTING = 'master_key_fingerprint';
 
 /** Derived keys kept by default: enough for every secret of a large installation. */
 const DEFAULT_KEY_CACHE_SIZE = 1024;
@@ -67,7 +78,8 @@ export interface OpenOptions {
  * ```
  */
 export class SecretsManager {
-  readonly #context: ManagerContext;
+  // Replaced (never mutated) by a master-key rotation, which brings a new cipher.
+  #context: ManagerContext;
   #open = true;
 
   private constructor(context: ManagerContext) {
@@ -108,10 +120,11 @@ export class SecretsManager {
           options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
         ),
       );
-      const auditChainKey = await translated(() => bindMasterKey(storage!, masterKey));
+      const { auditChainKey, fingerprint } = await translated(() => bindMasterKey(storage!, masterKey));
       return new SecretsManager({
         storage,
         cipher: new SecretCipher(masterKey, keyCacheSize),
+        fingerprint,
         auditChainKey,
         maxValueBytes,
         retentionDays,
@@ -171,6 +184,43 @@ export class SecretsManager {
    */
   updateSecret(name: string, newValue: string, options?: UpdateSecretOptions): Promise<void> {
     return this.#run((context) => updateSecret(context, name, newValue, options));
+  }
+
+  /**
+   * Creates the secret, or replaces its value if it exists in that environment (like
+   * `vault kv put`). Audited as a CREATE or an UPDATE.
+   *
+   * @example
+   * ```ts
+   * await manager.setSecret('OPENAI_API_KEY', 'sk-proj-abc123', 'production'); // 'created'
+   * await manager.setSecret('OPENAI_API_KEY', 'sk-proj-def456', 'production'); // 'updated'
+   * ```
+   */
+  setSecret(
+    name: string,
+    value: string,
+    environment: string,
+    options?: SetSecretOptions,
+  ): Promise<SetSecretResult> {
+    return this.#run((context) => setSecret(context, name, value, environment, options));
+  }
+
+  /**
+   * Stores many secrets of one environment, all or nothing, in one transaction (a `.env` import).
+   * Existing ones are skipped unless `overwrite` is set.
+   *
+   * @example
+   * ```ts
+   * const { created, updated, skipped } = await manager.importSecrets(
+   *   [{ name: 'DB_PASSWORD', value: 'hunter2-but-longer' }], 'staging', { overwrite: true });
+   * ```
+   */
+  importSecrets(
+    entries: readonly SecretEntry[],
+    environment: string,
+    options?: ImportSecretsOptions,
+  ): Promise<ImportResult> {
+    return this.#run((context) => importSecrets(context, entries, environment, options));
   }
 
   /**
@@ -268,6 +318,84 @@ export class SecretsManager {
   }
 
   /**
+   * Mints an access token for the HTTP API or a remote `run` (R7 scopes). The token is in the
+   * result only: it is stored as a hash and can never be shown again. Unscoped admins only.
+   *
+   * @example
+   * ```ts
+   * const { id, token } = await manager.createToken({ role: 'agent', environments: ['production'], agentId: 'lead-bot' });
+   * ```
+   */
+  createToken(options: CreateTokenOptions): Promise<CreatedToken> {
+    return this.#run((context) => createToken(context, options));
+  }
+
+  /**
+   * Every access token (never the token itself): id, role, scope, status. Unscoped admins only.
+   *
+   * @example
+   * ```ts
+   * const active = (await manager.listTokens()).filter((t) => t.status === 'active');
+   * ```
+   */
+  listTokens(options?: { requester?: RequesterInput }): Promise<AccessToken[]> {
+    return this.#run((context) => listTokens(context, options));
+  }
+
+  /**
+   * Revokes an access token by id: refused from then on, everywhere. Audited.
+   *
+   * @example
+   * ```ts
+   * await manager.revokeToken('3f9a1c2b7d4e'); // 'revoked'
+   * ```
+   */
+  revokeToken(id: string, options?: { requester?: RequesterInput }): Promise<RevokeTokenResult> {
+    return this.#run((context) => revokeToken(context, id, options));
+  }
+
+  /**
+   * The requester an access token stands for; INVALID_TOKEN if it is malformed, unknown,
+   * revoked or expired. The hash is compared in constant time.
+   *
+   * @example
+   * ```ts
+   * const requester = await manager.authenticateToken(bearer);
+   * await manager.getSecret('OPENAI_API_KEY', requester, { environment: 'production' });
+   * ```
+   */
+  authenticateToken(token: string): Promise<Requester> {
+    return this.#run((context) => authenticateToken(context, token));
+  }
+
+  /**
+   * Re-encrypts every secret under a new master key in one transaction (R8) and continues with
+   * it; the old key is refused from then on (MASTER_KEY_MISMATCH), in every process. The audit
+   * chain still verifies. Unscoped admins only.
+   *
+   * @example
+   * ```ts
+   * const { reencrypted } = await manager.rotateMasterKey(newKeyBase64, {
+   *   onProgress: (done, total) => process.stderr.write(`${done}/${total}\r`),
+   * });
+   * ```
+   */
+  async rotateMasterKey(
+    newMasterKey: string | Uint8Array,
+    options?: RotateMasterKeyOptions,
+  ): Promise<{ reencrypted: number }> {
+    return this.#run(async (context) => {
+      const key = masterKeyFrom(newMasterKey, 'the new master key');
+      const rotated = await rotateMasterKey(context, key, options).catch((error: unknown) => {
+        wipe(key);
+        throw error;
+      });
+      this.#context = rotated.context;
+      return { reencrypted: rotated.reencrypted };
+    });
+  }
+
+  /**
    * Closes the database and wipes the master key and every derived key from memory.
    *
    * @example
@@ -297,59 +425,6 @@ export class SecretsManager {
       throw new IronSecretsError('MANAGER_CLOSED', 'this SecretsManager was closed; open a new one');
     return translated(() => operation(this.#context));
   }
-}
-
-/**
- * Ties the database to the master key on first use, and checks it on every later one (R6).
- * Returns the audit-chain key. The slow key derivations happen outside the write transaction.
- */
-async function bindMasterKey(storage: Storage, masterKey: Uint8Array): Promise<Uint8Array> {
-  const fingerprint = masterKeyFingerprint(masterKey);
-  const read = () =>
-    storage.transaction(
-      async (tx) => ({
-        fingerprint: await tx.meta.get(FINGERPRINT_SETTING),
-        wrappedKey: await tx.meta.get(AUDIT_CHAIN_KEY_SETTING),
-      }),
-      { readOnly: true },
-    );
-  let stored = await read();
-  if (stored.fingerprint === undefined) {
-    // Counted only here, not on every open: counting a long audit log is a full scan.
-    const inUse = await storage.transaction(
-      async (tx) => (await tx.secrets.count()) > 0 || (await tx.audit.count()) > 0,
-      { readOnly: true },
-    );
-    if (inUse) {
-      throw new IronSecretsError(
-        'INTEGRITY_VIOLATION',
-        'the database holds secrets but no master-key fingerprint: its settings were tampered with; restore it from a backup',
-      );
-    }
-    const fresh = await newAuditChainKey(masterKey);
-    const won = await storage.transaction(async (tx) => {
-      if ((await tx.meta.get(FINGERPRINT_SETTING)) !== undefined) return false; // another process was first
-      await tx.meta.set(FINGERPRINT_SETTING, fingerprint);
-      await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, fresh.wrapped);
-      return true;
-    });
-    if (won) return fresh.key;
-    wipe(fresh.key);
-    stored = await read();
-  }
-  if (!fingerprintsEqual(stored.fingerprint!, fingerprint)) {
-    throw new IronSecretsError(
-      'MASTER_KEY_MISMATCH',
-      'this database was initialised with a different master key; set IRON_CAGE_MASTER_KEY to the key it was created with',
-    );
-  }
-  if (stored.wrappedKey === undefined) {
-    throw new IronSecretsError(
-      'INTEGRITY_VIOLATION',
-      'the database has no audit-chain key although it has a master-key fingerprint: its settings were tampered with',
-    );
-  }
-  return unwrapAuditChainKey(masterKey, stored.wrappedKey);
 }
 
 function positive(value: number, field: string, min: number): number {

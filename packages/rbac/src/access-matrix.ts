@@ -19,6 +19,7 @@ import { Role } from './role.js';
  * | list_secrets (full) | ✅ | ❌ | ✅ |
  * | list_secrets (masked) | ✅ | ✅ | ❌ |
  * | audit log (not in FR-6.3) | ✅ | ✅ | ❌ |
+ * | administer: tokens, master key (not in FR-6.3) | ✅ | ❌ | ❌ |
  *
  * @example
  * ```ts
@@ -35,4 +36,7 @@ export const ACCESS_MATRIX: Readonly<Record<Operation, Readonly<Record<Role, boo
   [Operation.ListMasked]: { [Role.Admin]: true, [Role.Viewer]: true, [Role.Agent]: false },
   // Auditors are viewers; agents have no business reading who else touched what.
   [Operation.ReadAudit]: { [Role.Admin]: true, [Role.Viewer]: true, [Role.Agent]: false },
+  // Whoever mints tokens or holds the master key can reach everything: admins only (and see
+  // authorize: unscoped admins only).
+  [Operation.Administer]: { [Role.Admin]: true, [Role.Viewer]: false, [Role.Agent]: false },
 });

@@ -16,6 +16,7 @@ delete         | ✅ | ❌ | ❌
 list           | ✅ | ❌ | ✅
 list_masked    | ✅ | ✅ | ❌
 read_audit     | ✅ | ✅ | ❌
+administer     | ✅ | ❌ | ❌
 `;
 
 const specCells = SPEC_TABLE.trim()
@@ -44,6 +45,22 @@ describe('FR-6.3 access matrix', () => {
   it('explains a denial by role and operation (FR-6.4)', () => {
     const decision = authorize({ role: 'viewer' }, 'update', { name: 'KEY' });
     expect(decision).toEqual({ allowed: false, reason: "role 'viewer' may not update secrets (admin only)" });
+  });
+});
+
+describe('administering (tokens, master key)', () => {
+  it('is refused to a scoped admin, whatever the scope', () => {
+    expect(authorize({ role: 'admin' }, 'administer').allowed).toBe(true);
+    for (const scoped of [
+      { role: 'admin', environments: ['staging'] },
+      { role: 'admin', environments: ['development', 'staging', 'production'] },
+      { role: 'admin', secrets: ['*'] },
+    ] as const) {
+      expect(authorize(scoped, 'administer')).toEqual({
+        allowed: false,
+        reason: expect.stringContaining('no environment or secret scope'),
+      });
+    }
   });
 });
 

@@ -34,6 +34,17 @@ export function authorize(requester: Requester, operation: Operation, target: Ta
   if (!ACCESS_MATRIX[operation][requester.role]) {
     return { allowed: false, reason: `role '${requester.role}' may not ${describe(operation)}` };
   }
+  // A scoped admin administering would escape its scope: a token it mints, or a master key it
+  // rotates, reaches every environment and secret.
+  if (
+    operation === 'administer' &&
+    (requester.environments !== undefined || requester.secrets !== undefined)
+  ) {
+    return {
+      allowed: false,
+      reason: 'only an admin with no environment or secret scope may manage tokens or the master key',
+    };
+  }
   if (target.environment !== undefined && !reachesEnvironment(requester, target.environment)) {
     return {
       allowed: false,
@@ -94,6 +105,8 @@ function describe(operation: Operation): string {
       return 'list secrets with masked values (admin and viewer only)';
     case 'read_audit':
       return 'read the audit log (admin and viewer only)';
+    case 'administer':
+      return 'manage access tokens or the master key (admin only)';
   }
 }
 

@@ -23,6 +23,11 @@ export const Operation = {
   ListMasked: 'list_masked',
   /** Not in FR-6.3: reading the audit trail. Admins and viewers (auditors are viewers). */
   ReadAudit: 'read_audit',
+  /**
+   * Not in FR-6.3: managing access tokens and rotating the master key. Admin only, and only an
+   * admin with no scope: a token scoped to staging must not mint itself a production token.
+   */
+  Administer: 'administer',
 } as const;
 
 /** One of the {@link Operation} values. */
@@ -33,7 +38,7 @@ export type Operation = (typeof Operation)[keyof typeof Operation];
  *
  * @example
  * ```ts
- * OPERATIONS.length; // 8
+ * OPERATIONS.length; // 9
  * ```
  */
 export const OPERATIONS: readonly Operation[] = Object.freeze(Object.values(Operation));

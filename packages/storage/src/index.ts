@@ -5,6 +5,7 @@
  */
 export { openStorage } from './open-storage.js';
 export type {
+  AccessTokenRow,
   AuditAnchorRow,
   AuditQuery,
   AuditRow,
@@ -17,6 +18,7 @@ export type {
 export type { SqliteStorageOptions } from './sqlite/open-sqlite-storage.js';
 export { DEFAULT_BUSY_TIMEOUT_MS, openSqliteStorage } from './sqlite/open-sqlite-storage.js';
 export type {
+  AccessTokensTable,
   AuditTable,
   ChangeFeed,
   MetaTable,

@@ -92,3 +92,21 @@ export interface SecretChange {
   readonly environment: string;
   readonly changedAt: number;
 }
+
+/** A row of the `access_tokens` table: never the token, only its hash. Times are unix seconds. */
+export interface AccessTokenRow {
+  readonly id: string;
+  /** SHA-256 of the token, hex. */
+  readonly tokenHash: string;
+  readonly role: 'admin' | 'viewer' | 'agent';
+  readonly agentId: string | null;
+  /** The environments it reaches; `null` for all. */
+  readonly environments: readonly string[] | null;
+  /** The secret-name patterns it reaches; `null` for all. */
+  readonly secretPatterns: readonly string[] | null;
+  readonly createdAt: number;
+  /** Who created it (an operator's name or a token id). */
+  readonly createdBy: string | null;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+}

@@ -5,6 +5,7 @@
  * together happens inside {@link Storage.transaction}.
  */
 import type {
+  AccessTokenRow,
   AuditAnchorRow,
   AuditQuery,
   AuditRow,
@@ -23,6 +24,8 @@ export interface SecretsTable {
   findByName(name: string, environments?: readonly string[]): Promise<SecretRow[]>;
   /** Every row of one environment, by name. */
   list(environment: string): Promise<SecretRow[]>;
+  /** Every row of every environment, by environment and name (master-key rotation). */
+  listAll(): Promise<SecretRow[]>;
   /**
    * Replaces a row's ciphertext if it is still at `expectedVersion`; false when it was changed
    * or deleted meanwhile (the caller re-reads and retries).
@@ -71,12 +74,23 @@ export interface ChangeFeed {
   latest(): Promise<number>;
 }
 
+/** The `access_tokens` table: tokens are added and revoked, never changed or deleted. */
+export interface AccessTokensTable {
+  insert(row: AccessTokenRow): Promise<void>;
+  find(id: string): Promise<AccessTokenRow | undefined>;
+  /** Every token, oldest first. */
+  list(): Promise<AccessTokenRow[]>;
+  /** Marks a token revoked; false when there is no such token or it was already revoked. */
+  revoke(id: string, revokedAt: number): Promise<boolean>;
+}
+
 /** What a transaction can touch. Valid only until the transaction's function settles. */
 export interface Transaction {
   readonly secrets: SecretsTable;
   readonly audit: AuditTable;
   readonly meta: MetaTable;
   readonly changes: ChangeFeed;
+  readonly tokens: AccessTokensTable;
 }
 
 /** Options of {@link Storage.transaction}. */

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditRow, SecretRow } from './rows.js';
+import type { AccessTokenRow, AuditRow, SecretRow } from './rows.js';
 
 export function secretRow(overrides: Partial<SecretRow> = {}): SecretRow {
   return {
@@ -39,6 +39,22 @@ export function auditRow(overrides: Partial<AuditRow> = {}): AuditRow {
     errorMessage: null,
     prevHash: '0'.repeat(64),
     hash: 'a'.repeat(64),
+    ...overrides,
+  };
+}
+
+export function tokenRow(overrides: Partial<AccessTokenRow> = {}): AccessTokenRow {
+  return {
+    id: randomBytes(6).toString('hex'),
+    tokenHash: randomBytes(32).toString('hex'),
+    role: 'agent',
+    agentId: null,
+    environments: null,
+    secretPatterns: null,
+    createdAt: 1_700_000_000,
+    createdBy: 'alice',
+    expiresAt: null,
+    revokedAt: null,
     ...overrides,
   };
 }

@@ -9,6 +9,8 @@ import type { SecretCipher } from './secret-cipher.js';
 export interface ManagerContext {
   readonly storage: Storage;
   readonly cipher: SecretCipher;
+  /** The fingerprint of the master key the cipher holds (R6); checked in writing transactions. */
+  readonly fingerprint: string;
   /** Key of the audit hash chain (see audit-chain-key). */
   readonly auditChainKey: Uint8Array;
   /** Largest value accepted, in UTF-8 bytes. */

@@ -47,3 +47,14 @@ export function toStoredRotation(options: RotationOptions, now: number): StoredR
   }
   return { expiresAt: storedExpiry, rotateEverySeconds };
 }
+
+/** Only the rotation settings the caller gave: `undefined` leaves an existing row's alone. */
+export function definedRotation(rotation: StoredRotation): {
+  expiresAt?: number | null;
+  rotateEverySeconds?: number | null;
+} {
+  return {
+    ...(rotation.expiresAt === undefined ? {} : { expiresAt: rotation.expiresAt }),
+    ...(rotation.rotateEverySeconds === undefined ? {} : { rotateEverySeconds: rotation.rotateEverySeconds }),
+  };
+}

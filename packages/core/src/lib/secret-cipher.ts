@@ -72,10 +72,17 @@ export function kdfParams(kdf: StoredKdfParams): KdfParams {
 export class SecretCipher {
   readonly #masterKey: Uint8Array;
   readonly #cache: DerivedKeyCache;
+  readonly #cacheSize: number;
 
   constructor(masterKey: Uint8Array, cacheSize: number) {
     this.#masterKey = masterKey;
+    this.#cacheSize = cacheSize;
     this.#cache = new DerivedKeyCache({ maxEntries: cacheSize });
+  }
+
+  /** A cipher like this one under another master key (which it then owns): master-key rotation. */
+  withMasterKey(masterKey: Uint8Array): SecretCipher {
+    return new SecretCipher(masterKey, this.#cacheSize);
   }
 
   /** Encrypts `value` for the row `identity` with the key of `salt`. */

@@ -10,6 +10,7 @@ import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF } from '../lib/secret-cipher.js';
 import { assertEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
@@ -65,6 +66,7 @@ export async function createSecret(
     rotateEverySeconds: rotation.rotateEverySeconds ?? null,
   };
   const inserted = await context.storage.transaction(async (tx) => {
+    await assertCurrentMasterKey(context, tx);
     if ((await tx.secrets.insert(row)) === 'exists') return false;
     await tx.changes.record({ kind: 'created', name, environment, changedAt: now });
     await appendAudit(context, tx, [auditRecord(context, facts)]);

@@ -8,6 +8,7 @@ import { Operation, readOperation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { explainDecryptionFailure } from '../lib/master-key-binding.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
 import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
 import { maskSecret } from '../mask-secret.js';
@@ -54,7 +55,8 @@ export async function getSecret(
   try {
     value = await context.cipher.open(row);
   } catch (error) {
-    if (error instanceof IronSecretsError) return refuse(context, located, error);
+    if (error instanceof IronSecretsError)
+      return refuse(context, located, await explainDecryptionFailure(context, error));
     throw error;
   }
   // The value is handed out only once its READ entry is committed: no read without its entry.

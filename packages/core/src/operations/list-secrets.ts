@@ -9,6 +9,7 @@ import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { explainDecryptionFailure } from '../lib/master-key-binding.js';
 import { assertEnvironment } from '../limits.js';
 import { maskSecret } from '../mask-secret.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
@@ -52,7 +53,11 @@ export async function listSecrets(
   if (failed !== -1) {
     const reason = (opened[failed] as PromiseRejectedResult).reason;
     if (!(reason instanceof IronSecretsError)) throw reason;
-    return refuse(context, { ...facts, secretName: rows[failed]!.name }, reason);
+    return refuse(
+      context,
+      { ...facts, secretName: rows[failed]!.name },
+      await explainDecryptionFailure(context, reason),
+    );
   }
   const values = opened.map((result) => (result as PromiseFulfilledResult<string>).value);
 

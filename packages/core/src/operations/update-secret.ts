@@ -9,8 +9,9 @@ import { Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
-import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
+import { definedRotation, type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF, isCurrentKdf } from '../lib/secret-cipher.js';
 import { assertOptionalEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
@@ -61,6 +62,7 @@ export async function updateSecret(
     const now = context.now();
     const located: AuditFacts = { ...facts, environment: row.environment };
     const updated = await context.storage.transaction(async (tx) => {
+      await assertCurrentMasterKey(context, tx);
       const update = { ...sealed, salt, kdf: CURRENT_KDF, updatedAt: now, ...definedRotation(rotation) };
       if (!(await tx.secrets.update(row.id, row.version, update))) return false;
       await tx.changes.record({ kind: 'updated', name, environment: row.environment, changedAt: now });
@@ -77,15 +79,4 @@ export async function updateSecret(
       `secret '${name}' kept changing while it was being updated (${MAX_ATTEMPTS} attempts); try again`,
     ),
   );
-}
-
-/** Only the rotation settings the caller gave: `undefined` leaves the stored ones alone. */
-function definedRotation(rotation: {
-  expiresAt: number | null | undefined;
-  rotateEverySeconds: number | null | undefined;
-}) {
-  return {
-    ...(rotation.expiresAt === undefined ? {} : { expiresAt: rotation.expiresAt }),
-    ...(rotation.rotateEverySeconds === undefined ? {} : { rotateEverySeconds: rotation.rotateEverySeconds }),
-  };
 }

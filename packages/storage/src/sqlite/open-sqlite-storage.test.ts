@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../storage.js';
 import { StorageError } from '../storage-error.js';
-import { auditRow, secretRow, temporaryDirectory } from '../test-fixtures.js';
+import { auditRow, secretRow, temporaryDirectory, tokenRow } from '../test-fixtures.js';
 import { openSqliteStorage } from './open-sqlite-storage.js';
 
 let dir: ReturnType<typeof temporaryDirectory>;
@@ -288,6 +288,7 @@ describe('opening', () => {
     expect(await storage.appliedMigrations()).toEqual([
       { version: 1, name: '001_meta' },
       { version: 2, name: '002_secrets' },
+      { version: 3, name: '003_access_tokens' },
     ]);
   });
 
@@ -329,5 +330,71 @@ describe('opening', () => {
     await storage.close();
     await expect(storage.transaction((tx) => tx.secrets.count())).rejects.toThrow(/closed/);
     storage = await openSqliteStorage(':memory:');
+  });
+});
+
+describe('secrets across environments', () => {
+  it('lists every row of every environment, by environment then name', async () => {
+    await storage.transaction(async (tx) => {
+      await tx.secrets.insert(secretRow({ name: 'B', environment: 'staging' }));
+      await tx.secrets.insert(secretRow({ name: 'A', environment: 'staging' }));
+      await tx.secrets.insert(secretRow({ name: 'Z', environment: 'development' }));
+    });
+    const rows = await storage.transaction((tx) => tx.secrets.listAll(), { readOnly: true });
+    expect(rows.map((row) => `${row.environment}/${row.name}`)).toEqual([
+      'development/Z',
+      'staging/A',
+      'staging/B',
+    ]);
+  });
+});
+
+describe('access tokens', () => {
+  it('stores a token with its scope and reads it back', async () => {
+    const row = tokenRow({ environments: ['production'], secretPatterns: ['OPENAI_*'], agentId: 'bot' });
+    await storage.transaction((tx) => tx.tokens.insert(row));
+    expect(await storage.transaction((tx) => tx.tokens.find(row.id))).toEqual(row);
+    expect(await storage.transaction((tx) => tx.tokens.list())).toEqual([row]);
+    expect(await storage.transaction((tx) => tx.tokens.find('missing'))).toBeUndefined();
+  });
+
+  it('revokes once', async () => {
+    const row = tokenRow();
+    await storage.transaction((tx) => tx.tokens.insert(row));
+    expect(await storage.transaction((tx) => tx.tokens.revoke(row.id, 1_700_000_500))).toBe(true);
+    expect(await storage.transaction((tx) => tx.tokens.revoke(row.id, 1_700_000_600))).toBe(false);
+    expect(await storage.transaction((tx) => tx.tokens.revoke('missing', 1))).toBe(false);
+    expect((await storage.transaction((tx) => tx.tokens.find(row.id)))?.revokedAt).toBe(1_700_000_500);
+  });
+
+  it('cannot be deleted, re-scoped or un-revoked, even with direct access to the file', async () => {
+    const row = tokenRow();
+    await storage.transaction((tx) => tx.tokens.insert(row));
+    const db = raw();
+    expect(() => db.prepare('DELETE FROM access_tokens').run()).toThrow(/revoke instead/);
+    expect(() => db.prepare("UPDATE access_tokens SET role = 'admin', environments = NULL").run()).toThrow(
+      /only be revoked/,
+    );
+    db.prepare('UPDATE access_tokens SET revoked_at = 5').run();
+    expect(() => db.prepare('UPDATE access_tokens SET revoked_at = NULL').run()).toThrow(/only be revoked/);
+    db.close();
+  });
+
+  it('reads a hand-edited scope as reaching nothing, never as reaching everything', async () => {
+    const row = tokenRow({ environments: ['production'] });
+    const db = raw();
+    db.prepare('DROP TRIGGER access_tokens_only_revoke').run();
+    db.close();
+    await storage.transaction((tx) => tx.tokens.insert(row));
+    const edit = raw();
+    edit.prepare('UPDATE access_tokens SET environments = \'{"not": "a list"}\'').run();
+    edit.close();
+    expect((await storage.transaction((tx) => tx.tokens.find(row.id)))?.environments).toEqual([]);
+  });
+
+  it('refuses a malformed row', async () => {
+    await expect(
+      storage.transaction((tx) => tx.tokens.insert(tokenRow({ tokenHash: 'short' }))),
+    ).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
   });
 });

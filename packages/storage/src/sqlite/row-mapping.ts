@@ -2,7 +2,7 @@
  * @module row-mapping
  * SQLite rows (snake_case, 0/1 booleans, Buffers) to storage rows and back.
  */
-import type { AuditRow, SecretChange, SecretRow, StoredAuditRow } from '../rows.js';
+import type { AccessTokenRow, AuditRow, SecretChange, SecretRow, StoredAuditRow } from '../rows.js';
 
 /** A `secrets` row as better-sqlite3 returns it. */
 export interface SqliteSecretRow {
@@ -135,4 +135,64 @@ export function toChange(row: SqliteChangeRow): SecretChange {
     environment: row.environment,
     changedAt: row.changed_at,
   };
+}
+
+/** An `access_tokens` row as better-sqlite3 returns it; the scopes are JSON arrays. */
+export interface SqliteTokenRow {
+  id: string;
+  token_hash: string;
+  role: AccessTokenRow['role'];
+  agent_id: string | null;
+  environments: string | null;
+  secret_patterns: string | null;
+  created_at: number;
+  created_by: string | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export function toTokenRow(row: SqliteTokenRow): AccessTokenRow {
+  return {
+    id: row.id,
+    tokenHash: row.token_hash,
+    role: row.role,
+    agentId: row.agent_id,
+    environments: jsonList(row.environments),
+    secretPatterns: jsonList(row.secret_patterns),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Named parameters for inserting a token row. */
+export function tokenParams(row: AccessTokenRow) {
+  return {
+    id: row.id,
+    token_hash: row.tokenHash,
+    role: row.role,
+    agent_id: row.agentId,
+    environments: row.environments === null ? null : JSON.stringify(row.environments),
+    secret_patterns: row.secretPatterns === null ? null : JSON.stringify(row.secretPatterns),
+    created_at: row.createdAt,
+    created_by: row.createdBy,
+    expires_at: row.expiresAt,
+    revoked_at: row.revokedAt,
+  };
+}
+
+/**
+ * A stored scope list. Anything but an array of strings means the row was edited by hand: it is
+ * read as an empty scope (reaches nothing) rather than as "no scope" (reaches everything).
+ */
+function jsonList(text: string | null): readonly string[] | null {
+  if (text === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+  } catch {
+    // fall through: damaged
+  }
+  return [];
 }

@@ -10,10 +10,13 @@ import {
   type SqliteAuditRow,
   type SqliteChangeRow,
   type SqliteSecretRow,
+  type SqliteTokenRow,
   secretParams,
   toAuditRow,
   toChange,
+  tokenParams,
   toSecretRow,
+  toTokenRow,
 } from './row-mapping.js';
 import type { Statements } from './statements.js';
 
@@ -52,6 +55,7 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
         ),
       list: (environment: string) =>
         run(() => (s.listSecrets.all(environment) as SqliteSecretRow[]).map(toSecretRow)),
+      listAll: () => run(() => (s.listAllSecrets.all() as SqliteSecretRow[]).map(toSecretRow)),
       update: (id, expectedVersion, update) =>
         run(
           () =>
@@ -147,6 +151,20 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
           (s.changesSince.all(seq, Math.min(limit, MAX_CHANGES_PAGE)) as SqliteChangeRow[]).map(toChange),
         ),
       latest: () => run(() => (s.latestChange.get() as { seq: number }).seq),
+    },
+
+    tokens: {
+      insert: (row) =>
+        run(() => {
+          s.insertToken.run(tokenParams(row));
+        }),
+      find: (id: string) =>
+        run(() => {
+          const row = s.findToken.get(id) as SqliteTokenRow | undefined;
+          return row && toTokenRow(row);
+        }),
+      list: () => run(() => (s.listTokens.all() as SqliteTokenRow[]).map(toTokenRow)),
+      revoke: (id: string, revokedAt: number) => run(() => s.revokeToken.run(revokedAt, id).changes === 1),
     },
   };
   return tx;

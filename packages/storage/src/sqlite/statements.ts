@@ -11,6 +11,9 @@ const SECRET_COLUMNS = `id, name, environment, encrypted_blob, nonce, salt, kdf_
 const AUDIT_COLUMNS = `id, secret_name, operation, requester_role, agent_id, success, error_message, timestamp,
   environment, requester_id, prev_hash, hash`;
 
+const TOKEN_COLUMNS = `id, token_hash, role, agent_id, environments, secret_patterns, created_at, created_by,
+  expires_at, revoked_at`;
+
 const SQL = {
   insertSecret: `INSERT INTO secrets (${SECRET_COLUMNS}) VALUES (@id, @name, @environment, @encrypted_blob, @nonce, @salt,
         @kdf_algorithm, @kdf_version, @kdf_memory_kib, @kdf_iterations, @kdf_parallelism, @created_at, @updated_at,
@@ -19,6 +22,7 @@ const SQL = {
   findSecret: `SELECT ${SECRET_COLUMNS} FROM secrets WHERE environment = ? AND name = ?`,
   findSecretsByName: `SELECT ${SECRET_COLUMNS} FROM secrets WHERE name = ? ORDER BY environment`,
   listSecrets: `SELECT ${SECRET_COLUMNS} FROM secrets WHERE environment = ? ORDER BY name`,
+  listAllSecrets: `SELECT ${SECRET_COLUMNS} FROM secrets ORDER BY environment, name`,
   updateSecret: `UPDATE secrets SET encrypted_blob = @encrypted_blob, nonce = @nonce, salt = @salt,
          kdf_algorithm = @kdf_algorithm, kdf_version = @kdf_version, kdf_memory_kib = @kdf_memory_kib,
          kdf_iterations = @kdf_iterations, kdf_parallelism = @kdf_parallelism, updated_at = @updated_at,
@@ -64,6 +68,12 @@ const SQL = {
   changesSince:
     'SELECT seq, kind, secret_name, environment, changed_at FROM secret_changes WHERE seq > ? ORDER BY seq LIMIT ?',
   latestChange: `SELECT coalesce(max(seq), 0) AS seq FROM secret_changes`,
+
+  insertToken: `INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES (@id, @token_hash, @role, @agent_id, @environments,
+        @secret_patterns, @created_at, @created_by, @expires_at, @revoked_at)`,
+  findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = ?`,
+  listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, id`,
+  revokeToken: 'UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
 } as const;
 
 /** Every statement, prepared. */

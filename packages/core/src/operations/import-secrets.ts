@@ -1,0 +1,207 @@
+/**
+ * @module import-secrets
+ * Storing many secrets of one environment at once (a `.env` import), all or nothing: every entry
+ * is checked and authorised first, encrypted outside the transaction (the key derivations run in
+ * parallel), then every row, change and audit entry is written in one transaction. `setSecret`
+ * is the one-entry case.
+ */
+import { randomUUID } from 'node:crypto';
+import { AuditOperation } from '@iron/secrets-audit';
+import { randomSalt } from '@iron/secrets-crypto';
+import { type Environment, Operation } from '@iron/secrets-rbac';
+import type { SecretRow } from '@iron/secrets-storage';
+import { IronSecretsError } from '../errors.js';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
+import type { ManagerContext } from '../lib/context.js';
+import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
+import {
+  definedRotation,
+  type RotationOptions,
+  type StoredRotation,
+  toStoredRotation,
+} from '../lib/rotation-options.js';
+import { CURRENT_KDF, isCurrentKdf } from '../lib/secret-cipher.js';
+import { assertEnvironment, assertSecretName, assertSecretValue, describeType } from '../limits.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+
+/** One secret to store. */
+export interface SecretEntry {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Options of `importSecrets`. Rotation settings apply to every entry written. */
+export interface ImportSecretsOptions extends RotationOptions {
+  /** Replace secrets that exist; otherwise they are left as they are and reported as skipped. */
+  readonly overwrite?: boolean | undefined;
+  /** Who stores them; omitted, the call acts as admin (R7). */
+  readonly requester?: RequesterInput | undefined;
+}
+
+/** Which names were created, updated, and left alone because they existed. */
+export interface ImportResult {
+  readonly created: string[];
+  readonly updated: string[];
+  readonly skipped: string[];
+}
+
+/** The most entries one import takes: a .env file, not a database dump. */
+export const MAX_IMPORT_ENTRIES = 10_000;
+
+/** Imports racing with other writers are re-planned this often before giving up. */
+const MAX_ATTEMPTS = 5;
+
+/** Raised inside the write transaction when a row changed since it was read: roll back, re-plan. */
+class Raced extends Error {}
+
+interface Planned {
+  readonly entry: SecretEntry;
+  /** The row to update, or none to create. */
+  readonly existing: SecretRow | undefined;
+}
+
+export async function importSecrets(
+  context: ManagerContext,
+  entries: readonly SecretEntry[],
+  environment: string,
+  options: ImportSecretsOptions = {},
+): Promise<ImportResult> {
+  const requester = toRequester(options.requester);
+  assertEnvironment(environment);
+  assertEntries(entries, context.maxValueBytes);
+  const rotation = toStoredRotation(options, context.now());
+  const facts = (entry: SecretEntry, existing: SecretRow | undefined): AuditFacts => ({
+    requester,
+    operation: existing ? AuditOperation.Update : AuditOperation.Create,
+    secretName: entry.name,
+    environment,
+  });
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const rows = await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true });
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    const skipped = options.overwrite ? [] : entries.filter((e) => byName.has(e.name)).map((e) => e.name);
+    const plan: Planned[] = entries
+      .filter((entry) => options.overwrite || !byName.has(entry.name))
+      .map((entry) => ({ entry, existing: byName.get(entry.name) }));
+
+    // Every entry is authorised before anything is written: a refusal changes nothing.
+    for (const { entry, existing } of plan) {
+      const operation = existing ? Operation.Update : Operation.Create;
+      await authorizeOrRefuse(context, facts(entry, existing), operation, { environment, name: entry.name });
+    }
+    const sealed = await Promise.all(plan.map((planned) => seal(context, planned, environment, rotation)));
+    try {
+      await context.storage.transaction(async (tx) => {
+        await assertCurrentMasterKey(context, tx);
+        for (const [index, { entry, existing }] of plan.entries()) {
+          const row = sealed[index]!;
+          const written = existing
+            ? await tx.secrets.update(existing.id, existing.version, {
+                encryptedBlob: row.encryptedBlob,
+                nonce: row.nonce,
+                salt: row.salt,
+                kdf: row.kdf,
+                updatedAt: row.updatedAt,
+                ...definedRotation(rotation),
+              })
+            : (await tx.secrets.insert(row)) === 'inserted';
+          if (!written) throw new Raced();
+          const kind = existing ? 'updated' : 'created';
+          await tx.changes.record({ kind, name: entry.name, environment, changedAt: row.updatedAt });
+        }
+        await appendAudit(
+          context,
+          tx,
+          plan.map(({ entry, existing }) => auditRecord(context, facts(entry, existing))),
+        );
+      });
+    } catch (error) {
+      if (error instanceof Raced) continue;
+      throw error;
+    }
+    return {
+      created: plan.filter((p) => !p.existing).map((p) => p.entry.name),
+      updated: plan.filter((p) => p.existing).map((p) => p.entry.name),
+      skipped,
+    };
+  }
+  const [first] = entries;
+  return refuse(
+    context,
+    facts(first!, undefined),
+    new IronSecretsError(
+      'CONCURRENT_MODIFICATION',
+      `the secrets kept changing while they were being written (${MAX_ATTEMPTS} attempts); nothing was written; try again`,
+    ),
+  );
+}
+
+/** The row to write for a planned entry: a new one, or the existing one with a new ciphertext. */
+async function seal(
+  context: ManagerContext,
+  { entry, existing }: Planned,
+  environment: Environment,
+  rotation: StoredRotation,
+): Promise<SecretRow> {
+  const now = context.now();
+  // An update keeps the row's salt (so the cached key still serves) unless its KDF parameters are
+  // outdated (R5), exactly as updateSecret does.
+  const salt = existing && isCurrentKdf(existing.kdf) ? existing.salt : randomSalt();
+  const identity = { id: existing?.id ?? randomUUID(), environment, name: entry.name };
+  const sealed = await context.cipher.seal(entry.value, identity, salt, CURRENT_KDF);
+  return {
+    ...identity,
+    ...sealed,
+    salt,
+    kdf: CURRENT_KDF,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+    version: 1,
+    expiresAt: rotation.expiresAt ?? null,
+    rotateEverySeconds: rotation.rotateEverySeconds ?? null,
+  };
+}
+
+function assertEntries(entries: readonly SecretEntry[], maxValueBytes: number): void {
+  if (!Array.isArray(entries)) {
+    throw new IronSecretsError(
+      'INVALID_ARGUMENT',
+      `entries must be an array of { name, value }; got ${describeType(entries)}`,
+    );
+  }
+  if (entries.length === 0 || entries.length > MAX_IMPORT_ENTRIES) {
+    throw new IronSecretsError(
+      'INVALID_ARGUMENT',
+      `give 1 to ${MAX_IMPORT_ENTRIES} secrets; got ${entries.length}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const [index, entry] of entries.entries()) {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new IronSecretsError(
+        'INVALID_ARGUMENT',
+        `entry ${index + 1} must be { name, value }; got ${describeType(entry)}`,
+      );
+    }
+    const position = entries.length > 1 ? `entry ${index + 1}: ` : '';
+    at(position, () => assertSecretName(entry.name));
+    at(position, () => assertSecretValue(entry.value, maxValueBytes));
+    if (seen.has(entry.name)) {
+      throw new IronSecretsError('INVALID_ARGUMENT', `entry ${index + 1} repeats the name '${entry.name}'`);
+    }
+    seen.add(entry.name);
+  }
+}
+
+/** Runs a check, saying which entry failed (by position: never the value). */
+function at(position: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof IronSecretsError && position !== '') {
+      throw new IronSecretsError(error.code, `${position}${error.message}`);
+    }
+    throw error;
+  }
+}
