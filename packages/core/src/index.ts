@@ -5,6 +5,7 @@
  */
 
 export { AuditOperation } from '@iron/secrets-audit';
+export { generateMasterKey } from '@iron/secrets-crypto';
 export type { Requester } from '@iron/secrets-rbac';
 export { ENVIRONMENTS, Environment, ROLES, Role } from '@iron/secrets-rbac';
 export type { AccessToken, AccessTokenStatus } from './access-token.js';

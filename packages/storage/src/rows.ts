@@ -74,8 +74,10 @@ export interface AuditQuery {
   readonly until?: number | undefined;
   /** Only entries after this id: for paging through a long log. */
   readonly afterId?: number | undefined;
-  /** At most this many entries (the oldest that match). */
+  /** At most this many entries: the oldest that match, or the newest with `latest`. */
   readonly limit?: number | undefined;
+  /** Take the newest `limit` entries instead of the oldest (still returned oldest first). */
+  readonly latest?: boolean | undefined;
 }
 
 /** Where the remaining audit chain starts after retention pruned its beginning. */

@@ -44,6 +44,8 @@ export interface AuditLogQuery {
   readonly afterId?: number | undefined;
   /** At most this many (default and maximum 10,000), oldest first. */
   readonly limit?: number | undefined;
+  /** The newest `limit` entries rather than the oldest (still returned oldest first). */
+  readonly latest?: boolean | undefined;
   /** Who reads; omitted, admin. Agents may not read the audit log. */
   readonly requester?: RequesterInput | undefined;
 }
@@ -62,6 +64,7 @@ export async function auditLog(context: ManagerContext, query: AuditLogQuery = {
         until: seconds(query.until, 'until'),
         afterId: wholeNumber(query.afterId, 'afterId', 0, Number.MAX_SAFE_INTEGER),
         limit: wholeNumber(query.limit, 'limit', 1, MAX_AUDIT_LIMIT),
+        latest: query.latest === true,
       }),
     { readOnly: true },
   );

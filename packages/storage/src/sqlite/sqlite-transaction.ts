@@ -93,18 +93,18 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
           for (const entry of entries) s.appendAudit.run(...auditValues(entry));
         }),
       query: (query: AuditQuery = {}) =>
-        run(() =>
-          (
-            s.queryAudit.all({
-              secret_name: query.secretName ?? null,
-              environment: query.environment ?? null,
-              since: query.since ?? null,
-              until: query.until ?? null,
-              after_id: query.afterId ?? 0,
-              limit: Math.min(query.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),
-            }) as SqliteAuditRow[]
-          ).map(toAuditRow),
-        ),
+        run(() => {
+          const rows = (query.latest ? s.queryLatestAudit : s.queryAudit).all({
+            secret_name: query.secretName ?? null,
+            environment: query.environment ?? null,
+            since: query.since ?? null,
+            until: query.until ?? null,
+            after_id: query.afterId ?? 0,
+            limit: Math.min(query.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),
+          }) as SqliteAuditRow[];
+          if (query.latest) rows.reverse();
+          return rows.map(toAuditRow);
+        }),
       anchor: () =>
         run(() => {
           const row = s.latestAnchor.get() as { through_id: number; hash: string } | undefined;

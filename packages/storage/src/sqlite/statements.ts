@@ -45,6 +45,14 @@ const SQL = {
          AND (@until IS NULL OR timestamp < @until)
          AND id > @after_id
        ORDER BY id LIMIT @limit`,
+  // The same filters, newest first: the caller reverses the page.
+  queryLatestAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log
+       WHERE (@secret_name IS NULL OR secret_name = @secret_name)
+         AND (@environment IS NULL OR environment = @environment)
+         AND (@since IS NULL OR timestamp >= @since)
+         AND (@until IS NULL OR timestamp < @until)
+         AND id > @after_id
+       ORDER BY id DESC LIMIT @limit`,
   countAudit: 'SELECT count(*) AS n FROM secret_audit_log',
   // The last entry of the longest prefix of the log that is entirely older than the cutoff: an
   // entry written under a clock that ran behind is kept rather than pruned out of order.

@@ -1,0 +1,152 @@
+/**
+ * @module audit
+ * `iron-secrets audit`: the newest entries of the audit trail (oldest first, like a log), and
+ * `iron-secrets audit verify`: the hash-chain check, exit 0 when intact, 6 naming the first bad
+ * entry otherwise.
+ */
+import type { AuditEntry } from '@iron/secrets-core';
+import { CliError } from '../lib/cli-error.js';
+import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
+import { parseDuration } from '../lib/duration.js';
+import { formatTime, jsonTime, printJson } from '../lib/format.js';
+import { out } from '../lib/io.js';
+import { environmentFrom } from '../lib/locations.js';
+import { withSession } from '../lib/open-manager.js';
+import { assertSecretName } from '../lib/secret-name.js';
+import { painterFor } from '../lib/style.js';
+import { renderTable } from '../lib/table.js';
+
+interface AuditOptions {
+  readonly secret?: string;
+  readonly env?: string;
+  readonly since?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+/** Entries shown when no --limit is given: a screenful. */
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 10_000;
+
+/** An audit entry as JSON (snake_case, like the HTTP API). Entries never hold a value. */
+function entryJson(entry: AuditEntry) {
+  return {
+    id: entry.id,
+    timestamp: jsonTime(entry.timestamp),
+    operation: entry.operation,
+    secret_name: entry.secretName,
+    environment: entry.environment,
+    requester_role: entry.requesterRole,
+    requester_id: entry.requesterId,
+    agent_id: entry.agentId,
+    success: entry.success,
+    error_message: entry.errorMessage,
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+export const registerAudit: CommandRegistrar = (program, io) => {
+  const audit = program
+    .command('audit')
+    .description('show the audit trail (newest entries, oldest first); `audit verify` checks its hash chain')
+    .option('--secret <name>', 'only entries about this secret')
+    .option('--env <environment>', 'only entries in this environment (default: all)')
+    .option('--since <duration>', 'only entries from the last <duration>, like 24h or 7d')
+    .option(
+      '--limit <n>',
+      `at most this many entries, the newest (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`,
+    )
+    .option('--json', 'print a JSON array of entries')
+    .addHelpText(
+      'after',
+      examples(
+        'iron-secrets audit --secret OPENAI_API_KEY --since 24h',
+        'iron-secrets audit --env production --limit 500 --json',
+        'iron-secrets audit verify && echo "audit trail intact"',
+      ),
+    )
+    .action(async (options: AuditOptions, command) => {
+      if (options.secret !== undefined) assertSecretName(options.secret);
+      // Unlike other commands, no --env means every environment: an auditor wants the whole trail.
+      const environment = options.env === undefined ? undefined : environmentFrom(io, options.env);
+      const since =
+        options.since === undefined
+          ? undefined
+          : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
+      const limit = options.limit === undefined ? DEFAULT_LIMIT : parseLimit(options.limit);
+      await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
+        const entries = await manager.auditLog({
+          secretName: options.secret,
+          environment,
+          since,
+          limit,
+          latest: true,
+          requester,
+        });
+        if (options.json) {
+          printJson(io, entries.map(entryJson));
+          return;
+        }
+        const paint = painterFor(io, io.stdout);
+        const scope = environment === undefined ? 'all environments' : environment;
+        out(
+          io,
+          paint('bold', `${entries.length} audit entr${entries.length === 1 ? 'y' : 'ies'} (${scope})`),
+        );
+        if (entries.length === 0) return;
+        const lines = renderTable(entries, [
+          { heading: 'ID', cell: (e) => String(e.id) },
+          { heading: 'TIME', cell: (e) => formatTime(e.timestamp) },
+          { heading: 'OPERATION', cell: (e) => e.operation },
+          { heading: 'SECRET', cell: (e) => e.secretName },
+          { heading: 'ENVIRONMENT', cell: (e) => e.environment ?? '-' },
+          { heading: 'WHO', cell: (e) => `${e.requesterRole}:${e.agentId ?? e.requesterId ?? '-'}` },
+          {
+            heading: 'RESULT',
+            cell: (e) => (e.success ? 'ok' : `denied/failed: ${e.errorMessage ?? ''}`),
+            paint: (text, e) => (e.success ? paint('green', text) : paint('red', text)),
+          },
+        ]);
+        for (const line of lines) out(io, line);
+      });
+    });
+
+  audit
+    .command('verify')
+    .description('check the audit hash chain: exit 0 when intact, 6 naming the first bad entry')
+    .option('--json', 'print { "ok", "entries", "first_bad_id", "reason" }')
+    .addHelpText('after', examples('iron-secrets audit verify', 'iron-secrets audit verify --json'))
+    .action(async (options: { json?: boolean }, command) => {
+      await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
+        const result = await manager.verifyAuditLog({ requester });
+        if (options.json) {
+          printJson(io, {
+            ok: result.ok,
+            entries: result.entries,
+            first_bad_id: result.firstBadId ?? null,
+            reason: result.reason ?? null,
+          });
+        } else if (result.ok) {
+          out(io, `Audit trail intact: ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} verified`);
+        }
+        if (!result.ok) {
+          throw new CliError(
+            'AUDIT_CHAIN_BROKEN',
+            `the audit trail is broken at entry ${result.firstBadId ?? '?'}: ${result.reason ?? 'unknown reason'}`,
+            {
+              hint: 'entries were edited, inserted or removed outside iron-secrets; restore the database from a backup and investigate',
+            },
+          );
+        }
+      });
+    });
+};
+
+function parseLimit(text: string): number {
+  const limit = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
+    throw new CliError('USAGE', `--limit takes a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return limit;
+}

@@ -1,0 +1,62 @@
+/**
+ * @module export
+ * `iron-secrets export`: every value of an environment, as dotenv or JSON, for migrating or
+ * backing up. Admins only (the CLI always is), every value audited as a READ, and a warning when
+ * the values are about to appear on a screen.
+ */
+import { CliError } from '../lib/cli-error.js';
+import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
+import { formatDotenvLine } from '../lib/dotenv-format.js';
+import { isTerminal, note } from '../lib/io.js';
+import { environmentFrom } from '../lib/locations.js';
+import { withSession } from '../lib/open-manager.js';
+import { painterFor } from '../lib/style.js';
+
+interface ExportOptions {
+  readonly env?: string;
+  readonly format: string;
+}
+
+const FORMATS = ['dotenv', 'json'];
+
+export const registerExport: CommandRegistrar = (program, io) => {
+  program
+    .command('export')
+    .description('print every value of an environment as dotenv or JSON (audited; warns on a terminal)')
+    .option(
+      '--env <environment>',
+      'development, staging or production (default: $IRON_SECRETS_ENV or development)',
+    )
+    .option('--format <format>', 'dotenv or json', 'dotenv')
+    .addHelpText(
+      'after',
+      examples(
+        '(umask 077; iron-secrets export --env staging > staging.env)',
+        'iron-secrets export --env production --format json | jq keys',
+        'iron-secrets export --env staging | iron-secrets import /dev/stdin --env development',
+      ),
+    )
+    .action(async (options: ExportOptions, command) => {
+      if (!FORMATS.includes(options.format)) throw new CliError('USAGE', '--format must be dotenv or json');
+      const environment = environmentFrom(io, options.env);
+      await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
+        const secrets = await manager.listSecrets(requester, environment, { reveal: true });
+        if (isTerminal(io.stdout)) {
+          const paint = painterFor(io, io.stderr);
+          note(
+            io,
+            paint(
+              'yellow',
+              `warning: printing ${secrets.length} secret values from ${environment} in plain text to this terminal`,
+            ),
+          );
+        }
+        if (options.format === 'json') {
+          const object = Object.fromEntries(secrets.map((s) => [s.name, s.value!]));
+          io.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
+        } else {
+          io.stdout.write(secrets.map((s) => `${formatDotenvLine(s.name, s.value!)}\n`).join(''));
+        }
+      });
+    });
+};

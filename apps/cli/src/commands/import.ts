@@ -1,0 +1,119 @@
+/**
+ * @module import
+ * `iron-secrets import FILE`: every assignment of a dotenv file into one environment, all or
+ * nothing. Existing secrets are left alone (and listed) unless `--overwrite`.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isIronSecretsError } from '@iron/secrets-core';
+import { CliError } from '../lib/cli-error.js';
+import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
+import { DotenvSyntaxError, MAX_DOTENV_BYTES, parseDotenv } from '../lib/dotenv.js';
+import { out } from '../lib/io.js';
+import { environmentFrom } from '../lib/locations.js';
+import { assertMasterKeyPresent, withSession } from '../lib/open-manager.js';
+
+interface ImportOptions {
+  readonly env?: string;
+  readonly overwrite?: boolean;
+}
+
+export const registerImport: CommandRegistrar = (program, io) => {
+  program
+    .command('import')
+    .description('store every NAME=value of a dotenv file in one environment, all or nothing')
+    .argument('<file>', 'a dotenv file: comments, `export ` prefixes, quoted and multi-line values')
+    .option(
+      '--env <environment>',
+      'development, staging or production (default: $IRON_SECRETS_ENV or development)',
+    )
+    .option('--overwrite', 'replace secrets that already exist (otherwise they are skipped)')
+    .addHelpText(
+      'after',
+      examples(
+        'iron-secrets import .env --env development',
+        'iron-secrets import prod.env --env production --overwrite && shred -u prod.env',
+        '',
+        'Nothing is expanded: ${OTHER} and $(cmd) are stored as written.',
+      ),
+    )
+    .action(async (file: string, options: ImportOptions, command) => {
+      const environment = environmentFrom(io, options.env);
+      const entries = parseFile(file);
+      const empty = entries.find((entry) => entry.value === '');
+      if (empty) {
+        throw new CliError(
+          'INVALID_INPUT',
+          `${file} line ${empty.line}: ${empty.name} has an empty value; secrets cannot be empty`,
+          {
+            hint: 'give it a value or remove the line; nothing was imported',
+          },
+        );
+      }
+      assertMasterKeyPresent(io);
+      await withSession(io, globalOptions(command), true, async ({ manager, requester }) => {
+        let result: Awaited<ReturnType<typeof manager.importSecrets>>;
+        try {
+          result = await manager.importSecrets(
+            entries.map(({ name, value }) => ({ name, value })),
+            environment,
+            { overwrite: options.overwrite === true, requester },
+          );
+        } catch (error) {
+          // The library counts entries; the operator counts lines.
+          const entry = isIronSecretsError(error) ? /^entry (\d+): /.exec(error.message) : null;
+          const line = entry ? entries[Number(entry[1]) - 1]?.line : undefined;
+          if (isIronSecretsError(error) && line !== undefined) {
+            throw new CliError(
+              error.code,
+              `${file} line ${line}: ${error.message.replace(/^entry \d+: /, '')}`,
+              {
+                hint: 'nothing was imported',
+              },
+            );
+          }
+          throw error;
+        }
+        out(
+          io,
+          `Imported ${entries.length} from ${file} into ${environment}: ${result.created.length} created, ${result.updated.length} updated, ${result.skipped.length} skipped`,
+        );
+        if (result.skipped.length > 0) {
+          out(
+            io,
+            `Skipped (already in ${environment}; use --overwrite to replace): ${result.skipped.join(', ')}`,
+          );
+        }
+      });
+    });
+};
+
+function parseFile(file: string) {
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_DOTENV_BYTES) {
+      throw new CliError(
+        'INVALID_INPUT',
+        `${file} is larger than ${MAX_DOTENV_BYTES} bytes; a dotenv file is not that big`,
+      );
+    }
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(
+      'INVALID_INPUT',
+      code === undefined ? `${file} is not UTF-8 text` : `cannot read ${file} (${code})`,
+    );
+  }
+  try {
+    const entries = parseDotenv(text);
+    if (entries.length === 0)
+      throw new CliError('INVALID_INPUT', `${file} has no NAME=value lines; nothing to import`);
+    return entries;
+  } catch (error) {
+    if (error instanceof DotenvSyntaxError) {
+      throw new CliError('INVALID_INPUT', `${file} ${error.message}`, { hint: 'nothing was imported' });
+    }
+    throw error;
+  }
+}

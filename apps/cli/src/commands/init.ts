@@ -1,0 +1,47 @@
+/**
+ * @module init
+ * `iron-secrets init`: creates the database and binds it to the master key, or says it exists.
+ */
+import { existsSync } from 'node:fs';
+import { isIronSecretsError } from '@iron/secrets-core';
+import { CliError } from '../lib/cli-error.js';
+import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
+import { out } from '../lib/io.js';
+import { databaseLocation } from '../lib/locations.js';
+import { withSession } from '../lib/open-manager.js';
+
+export const registerInit: CommandRegistrar = (program, io) => {
+  program
+    .command('init')
+    .description('create the database (bound to the master key), or say that it exists')
+    .addHelpText(
+      'after',
+      examples(
+        'export IRON_CAGE_MASTER_KEY="$(iron-secrets keygen)" && iron-secrets init',
+        'iron-secrets init --db /var/lib/iron-secrets/secrets.db',
+      ),
+    )
+    .action(async (_options, command) => {
+      const global = globalOptions(command);
+      const { path } = databaseLocation(io, global.db);
+      const existed = existsSync(path);
+      try {
+        await withSession(io, global, true, async () => {});
+      } catch (error) {
+        if (isIronSecretsError(error, 'MASTER_KEY_NOT_FOUND')) {
+          throw new CliError(
+            'MASTER_KEY_NOT_FOUND',
+            'no master key is set, so there is nothing to bind the database to',
+            {
+              hint: 'run: export IRON_CAGE_MASTER_KEY="$(iron-secrets keygen)" then `iron-secrets init` again; keep a copy of the key safe: without it nothing can be decrypted',
+            },
+          );
+        }
+        throw error;
+      }
+      out(
+        io,
+        existed ? `Database already exists at ${path} (master key checked)` : `Created database at ${path}`,
+      );
+    });
+};

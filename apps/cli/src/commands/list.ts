@@ -1,0 +1,86 @@
+/**
+ * @module list
+ * `iron-secrets list`: the secrets of one environment, masked, with their rotation status.
+ */
+import type { SecretMetadata } from '@iron/secrets-core';
+import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
+import { formatTime, jsonTime, printJson } from '../lib/format.js';
+import { out } from '../lib/io.js';
+import { environmentFrom } from '../lib/locations.js';
+import { withSession } from '../lib/open-manager.js';
+import { painterFor } from '../lib/style.js';
+import { renderTable } from '../lib/table.js';
+
+interface ListOptions {
+  readonly env?: string;
+  readonly json?: boolean;
+}
+
+/** A listed secret as JSON: the HTTP API's field names. Never a value. */
+export function secretJson(secret: SecretMetadata) {
+  return {
+    name: secret.name,
+    environment: secret.environment,
+    value_masked: secret.valueMasked,
+    created_at: jsonTime(secret.createdAt),
+    updated_at: jsonTime(secret.updatedAt),
+    expires_at: jsonTime(secret.expiresAt),
+    rotate_every_seconds: secret.rotateEverySeconds,
+    rotation_due_at: jsonTime(secret.rotationDueAt),
+    rotation_status: secret.rotationStatus,
+  };
+}
+
+export const registerList: CommandRegistrar = (program, io) => {
+  program
+    .command('list')
+    .description('list the secrets of an environment: name, masked value, updated, rotation status')
+    .option(
+      '--env <environment>',
+      'development, staging or production (default: $IRON_SECRETS_ENV or development)',
+    )
+    .option(
+      '--json',
+      'print a JSON array of { name, environment, value_masked, created_at, updated_at, rotation_status, ... }',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'iron-secrets list --env production',
+        'iron-secrets list --env staging --json | jq -r ".[].name"',
+      ),
+    )
+    .action(async (options: ListOptions, command) => {
+      const environment = environmentFrom(io, options.env);
+      await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
+        const secrets = await manager.listSecrets(requester, environment, { masked: true });
+        if (options.json) {
+          printJson(io, secrets.map(secretJson));
+          return;
+        }
+        const paint = painterFor(io, io.stdout);
+        out(
+          io,
+          paint('bold', `${secrets.length} secret${secrets.length === 1 ? '' : 's'} in ${environment}`),
+        );
+        if (secrets.length === 0) return;
+        const lines = renderTable(secrets, [
+          { heading: 'NAME', cell: (s) => s.name },
+          { heading: 'VALUE', cell: (s) => s.valueMasked },
+          { heading: 'ENVIRONMENT', cell: (s) => s.environment },
+          { heading: 'UPDATED', cell: (s) => formatTime(s.updatedAt) },
+          {
+            heading: 'ROTATION',
+            cell: (s) => s.rotationStatus,
+            paint: (text, s) =>
+              s.rotationStatus === 'expired'
+                ? paint('red', text)
+                : s.rotationStatus === 'due'
+                  ? paint('yellow', text)
+                  : text,
+          },
+        ]);
+        for (const line of lines) out(io, line);
+      });
+    });
+};

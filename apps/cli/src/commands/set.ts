@@ -1,0 +1,80 @@
+/**
+ * @module set
+ * `iron-secrets set NAME`: creates or updates a secret. The value comes from stdin, a hidden
+ * prompt or `--from-file`, never from an argument.
+ */
+import type { Command } from 'commander';
+import { CliError } from '../lib/cli-error.js';
+import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
+import { parseDuration } from '../lib/duration.js';
+import { out } from '../lib/io.js';
+import { environmentFrom } from '../lib/locations.js';
+import { assertMasterKeyPresent, withSession } from '../lib/open-manager.js';
+import { readSecretValue } from '../lib/read-value.js';
+import { assertSecretName, nameForHint } from '../lib/secret-name.js';
+import { painterFor } from '../lib/style.js';
+
+interface SetOptions {
+  readonly env?: string;
+  readonly fromFile?: string;
+  readonly expiresIn?: string;
+  readonly rotateEvery?: string;
+}
+
+export const registerSet: CommandRegistrar = (program, io) => {
+  program
+    .command('set')
+    .description('create or update a secret; the value is read from stdin, a hidden prompt, or --from-file')
+    // Extra arguments are accepted here only to be refused with the reason, instead of commander's
+    // generic "too many arguments": a value typed as an argument is already in `ps` and history.
+    .argument('<name>', 'secret name, like OPENAI_API_KEY')
+    .allowExcessArguments()
+    .option(
+      '--env <environment>',
+      'development, staging or production (default: $IRON_SECRETS_ENV or development)',
+    )
+    .option('--from-file <path>', 'read the value from this file, exactly as it is (for PEM keys, JSON)')
+    .option('--expires-in <duration>', 'the value expires after this long, like 90d')
+    .option('--rotate-every <duration>', 'the value should be rotated this often, like 30d')
+    .addHelpText(
+      'after',
+      examples(
+        'iron-secrets set OPENAI_API_KEY --env production          # asks twice, input hidden',
+        'printf %s "$KEY" | iron-secrets set OPENAI_API_KEY --env production',
+        'iron-secrets set TLS_KEY --from-file server.key --rotate-every 90d',
+        '',
+        'From stdin, one trailing newline is removed (echo adds one); --from-file keeps the file exactly.',
+      ),
+    )
+    .action(async (name: string, options: SetOptions, command: Command) => {
+      if (command.args.length > 1) {
+        throw new CliError(
+          'USAGE',
+          'set takes no value argument: command-line arguments are visible to every user in `ps` and stay in shell history',
+          {
+            hint: `pipe the value in (printf %s "$VALUE" | iron-secrets set ${nameForHint(name)}), type it at the hidden prompt, or use --from-file; consider the value you typed exposed and rotate it`,
+          },
+        );
+      }
+      const environment = environmentFrom(io, options.env);
+      const rotateEverySeconds =
+        options.rotateEvery === undefined ? undefined : parseDuration(options.rotateEvery, '--rotate-every');
+      const expiresInSeconds =
+        options.expiresIn === undefined ? undefined : parseDuration(options.expiresIn, '--expires-in');
+      assertSecretName(name);
+      assertMasterKeyPresent(io);
+      // Read before the database is opened: bad input (empty, too large, not UTF-8) must not even
+      // create the database file.
+      const value = await readSecretValue(io, name, options.fromFile);
+      await withSession(io, globalOptions(command), true, async ({ manager, requester }) => {
+        const result = await manager.setSecret(name, value, environment, {
+          requester,
+          rotateEverySeconds,
+          expiresAt:
+            expiresInSeconds === undefined ? undefined : new Date(Date.now() + expiresInSeconds * 1000),
+        });
+        const paint = painterFor(io, io.stdout);
+        out(io, `${paint('green', result === 'created' ? 'Created' : 'Updated')} ${name} in ${environment}`);
+      });
+    });
+};

@@ -1,0 +1,132 @@
+/**
+ * @module program
+ * The `iron-secrets` program: the commands, global options, help with examples and exit codes,
+ * and the one place where every failure becomes a message and an exit status.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerDelete } from './commands/delete.js';
+import { registerExport } from './commands/export.js';
+import { registerGet } from './commands/get.js';
+import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
+import { registerKeygen } from './commands/keygen.js';
+import { registerList } from './commands/list.js';
+import { registerMasterKey } from './commands/master-key.js';
+import { registerSet } from './commands/set.js';
+import { registerToken } from './commands/token.js';
+import { CliError } from './lib/cli-error.js';
+import { type CommandRegistrar, examples } from './lib/command.js';
+import { EXIT_CODES_HELP, ExitCode } from './lib/exit-codes.js';
+import type { Io } from './lib/io.js';
+import { reportError } from './lib/report-error.js';
+
+/**
+ * Every command, in the order `--help` lists them. `serve` (the HTTP API) and `run` (the runtime
+ * injector) are added here by the issues that build them.
+ */
+export const COMMANDS: readonly CommandRegistrar[] = [
+  registerKeygen,
+  registerInit,
+  registerSet,
+  registerGet,
+  registerList,
+  registerDelete,
+  registerImport,
+  registerExport,
+  registerAudit,
+  registerToken,
+  registerMasterKey,
+];
+
+const ENVIRONMENT_HELP = `Environment variables:
+  IRON_CAGE_MASTER_KEY       the master key: base64 of 32 bytes (make one with \`iron-secrets keygen\`)
+  IRON_CAGE_MASTER_KEY_FILE  or a file holding it (containers, systemd credentials)
+  IRON_SECRETS_DB            the database (default: $XDG_DATA_HOME/iron-secrets/secrets.db)
+  IRON_SECRETS_ENV           the environment when --env is not given (default: development)
+  NO_COLOR                   no colour even on a terminal
+  IRON_SECRETS_DEBUG=1       stack traces with errors`;
+
+/** The program, with its output going to `io`. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('iron-secrets')
+    .description('Secrets for AI agents: encrypted at rest, injected at run time, audited, rotated live.')
+    .version(version(), '-V, --version')
+    .option('--db <path>', 'the database file (default: $IRON_SECRETS_DB, else the per-user data directory)')
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's own error lines are replaced by ours (see usageError).
+      outputError: () => {},
+    })
+    .addHelpText(
+      'after',
+      `${examples(
+        'export IRON_CAGE_MASTER_KEY="$(iron-secrets keygen)"',
+        'printf %s "$OPENAI_KEY" | iron-secrets set OPENAI_API_KEY --env production',
+        'iron-secrets list --env production',
+        'KEY="$(iron-secrets get OPENAI_API_KEY --env production)"',
+        'iron-secrets audit --secret OPENAI_API_KEY --since 24h && iron-secrets audit verify',
+      )}\n${ENVIRONMENT_HELP}\n\n${EXIT_CODES_HELP}\n`,
+    );
+  for (const register of COMMANDS) register(program, io);
+  return program;
+}
+
+/** Runs the program on `argv` (without node and script) and returns the exit status. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Ok;
+      return reportError(io, usageError(error));
+    }
+    return reportError(io, error);
+  }
+}
+
+/**
+ * Commander's parse errors as usage errors. Its messages quote what was typed; an option typed
+ * as `--password=...` or a value typed as a command would be echoed, so those are cut to what
+ * is safe to show.
+ */
+function usageError(error: CommanderError): CliError {
+  const hint = 'see `iron-secrets --help`, or `iron-secrets <command> --help`';
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'commander.unknownOption': {
+      const flag = quoted.split('=')[0]!;
+      return new CliError('USAGE', `unknown option ${safe(flag) ?? ''}`.trim(), { hint });
+    }
+    case 'commander.unknownCommand':
+      return new CliError('USAGE', `unknown command${safe(quoted) ? ` ${safe(quoted)}` : ''}`, { hint });
+    case 'commander.help':
+      // No command was given: commander printed the help on stderr.
+      return new CliError('USAGE', 'a command is required', { hint });
+    case 'commander.missingMandatoryOptionValue':
+    case 'commander.optionMissingArgument':
+    case 'commander.missingArgument':
+    case 'commander.excessArguments':
+    default:
+      return new CliError('USAGE', error.message.replace(/^error: /, ''), {
+        hint,
+        exitCode: ExitCode.Usage,
+      });
+  }
+}
+
+/** Text typed by the operator, if it looks like a flag or command rather than a value. */
+function safe(text: string): string | undefined {
+  return /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,39}$/.test(text) ? text : undefined;
+}
+
+function version(): string {
+  const url = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
