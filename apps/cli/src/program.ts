@@ -102,28 +102,28 @@ function usageError(error: CommanderError): CliError {
   switch (error.code) {
     case 'commander.unknownOption': {
       const flag = quoted.split('=')[0]!;
-      return new CliError('USAGE', `unknown option ${safe(flag) ?? ''}`.trim(), { hint });
+      return new CliError(
+        'USAGE',
+        /^--?[a-z][a-z-]{0,29}$/.test(flag) ? `unknown option ${flag}` : 'unknown option',
+        {
+          hint,
+        },
+      );
     }
     case 'commander.unknownCommand':
-      return new CliError('USAGE', `unknown command${safe(quoted) ? ` ${safe(quoted)}` : ''}`, { hint });
+      // Never echoed: the first argument could be anything, a value pasted in the wrong place too.
+      return new CliError('USAGE', 'unknown command', { hint });
     case 'commander.help':
       // No command was given: commander printed the help on stderr.
       return new CliError('USAGE', 'a command is required', { hint });
-    case 'commander.missingMandatoryOptionValue':
-    case 'commander.optionMissingArgument':
-    case 'commander.missingArgument':
-    case 'commander.excessArguments':
     default:
+      // Missing arguments or option values, too many arguments: commander's message names the
+      // command and the counts, never what was typed.
       return new CliError('USAGE', error.message.replace(/^error: /, ''), {
         hint,
         exitCode: ExitCode.Usage,
       });
   }
-}
-
-/** Text typed by the operator, if it looks like a flag or command rather than a value. */
-function safe(text: string): string | undefined {
-  return /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,39}$/.test(text) ? text : undefined;
 }
 
 function version(): string {

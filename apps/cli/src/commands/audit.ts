@@ -5,6 +5,7 @@
  * entry otherwise.
  */
 import type { AuditEntry } from '@iron/secrets-core';
+import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { parseDuration } from '../lib/duration.js';
@@ -117,10 +118,12 @@ export const registerAudit: CommandRegistrar = (program, io) => {
     .description('check the audit hash chain: exit 0 when intact, 6 naming the first bad entry')
     .option('--json', 'print { "ok", "entries", "first_bad_id", "reason" }')
     .addHelpText('after', examples('iron-secrets audit verify', 'iron-secrets audit verify --json'))
-    .action(async (options: { json?: boolean }, command) => {
+    .action(async (_options, command: Command) => {
+      // `--json` after `verify` may have been taken by `audit` itself, which has one too.
+      const { json } = command.optsWithGlobals<{ json?: boolean }>();
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
         const result = await manager.verifyAuditLog({ requester });
-        if (options.json) {
+        if (json) {
           printJson(io, {
             ok: result.ok,
             entries: result.entries,

@@ -33,7 +33,7 @@ export const registerImport: CommandRegistrar = (program, io) => {
         'iron-secrets import .env --env development',
         'iron-secrets import prod.env --env production --overwrite && shred -u prod.env',
         '',
-        'Nothing is expanded: ${OTHER} and $(cmd) are stored as written.',
+        'Nothing is expanded: $OTHER and $(cmd) are stored exactly as written.',
       ),
     )
     .action(async (file: string, options: ImportOptions, command) => {

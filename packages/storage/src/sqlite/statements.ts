@@ -80,7 +80,7 @@ const SQL = {
   insertToken: `INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES (@id, @token_hash, @role, @agent_id, @environments,
         @secret_patterns, @created_at, @created_by, @expires_at, @revoked_at)`,
   findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = ?`,
-  listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, id`,
+  listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, rowid`,
   revokeToken: 'UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
 } as const;
 

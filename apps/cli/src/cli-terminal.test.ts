@@ -1,0 +1,110 @@
+/**
+ * The binary under a pseudo-terminal, as a person uses it: the hidden prompt (asked twice, never
+ * echoed), confirmation before delete, the warning before export, colour, the progress bar.
+ */
+import { describe, expect, it } from 'vitest';
+import { runInTerminal, sandbox } from './test-support.js';
+
+const TYPED = 's3cret-typed-value-42';
+const ESC = '\u001b[';
+
+describe('on a terminal', () => {
+  it('set asks twice with input hidden, and never shows the value', async () => {
+    const box = sandbox();
+    const session = runInTerminal(['set', 'TYPED_KEY', '--env', 'staging'], box.env(), [
+      { expect: 'Value for TYPED_KEY (input hidden): ', send: `${TYPED}\r` },
+      { expect: 'Repeat the value for TYPED_KEY: ', send: `${TYPED}\r` },
+      { expect: 'TYPED_KEY in staging' },
+    ]);
+    expect(session.code).toBe(0);
+    expect(session.transcript).not.toContain(TYPED);
+    expect(session.transcript).not.toContain('*'.repeat(5));
+    expect((await box.run(['get', 'TYPED_KEY', '--env', 'staging'])).stdout).toBe(TYPED);
+  });
+
+  it('backspace edits the hidden input', async () => {
+    const box = sandbox();
+    const session = runInTerminal(['set', 'KEY'], box.env(), [
+      { expect: 'input hidden', send: `${TYPED}X\u007f\r` },
+      { expect: 'Repeat', send: `${TYPED}\r` },
+      { expect: 'KEY in development' },
+    ]);
+    expect(session.code).toBe(0);
+    expect((await box.run(['get', 'KEY'])).stdout).toBe(TYPED);
+  });
+
+  it('refuses two different values, and Ctrl-C, storing nothing', async () => {
+    const box = sandbox();
+    const differ = runInTerminal(['set', 'KEY'], box.env(), [
+      { expect: 'input hidden', send: `${TYPED}\r` },
+      { expect: 'Repeat', send: 'something-else-1\r' },
+      { expect: 'the two values differ; nothing was stored (INVALID_INPUT)' },
+    ]);
+    expect(differ.code).toBe(2);
+    const interrupted = runInTerminal(['set', 'KEY'], box.env(), [
+      { expect: 'input hidden', send: 'partial\u0003' },
+      { expect: 'cancelled' },
+    ]);
+    expect(interrupted.code).toBe(130);
+    expect(box.fingerprint()).toBe('absent');
+  });
+
+  it('delete asks first: no keeps the secret, yes deletes it', async () => {
+    const box = sandbox();
+    await box.run(['set', 'KEY'], { input: TYPED });
+    const kept = runInTerminal(['delete', 'KEY'], box.env(), [
+      { expect: 'Delete KEY from development? This cannot be undone. [y/N] ', send: 'n\r' },
+      { expect: '(CANCELLED)' },
+    ]);
+    expect(kept.code).toBe(1);
+    expect((await box.run(['get', 'KEY'])).stdout).toBe(TYPED);
+    const deleted = runInTerminal(['delete', 'KEY'], box.env(), [
+      { expect: '[y/N] ', send: 'y\r' },
+      { expect: 'Deleted KEY from development' },
+    ]);
+    expect(deleted.code).toBe(0);
+    expect((await box.run(['get', 'KEY'])).code).toBe(3);
+  });
+
+  it('export warns before printing values to a terminal', async () => {
+    const box = sandbox();
+    await box.run(['set', 'KEY', '--env', 'staging'], { input: TYPED });
+    const session = runInTerminal(['export', '--env', 'staging'], box.env(), [
+      { expect: 'warning: printing 1 secret values from staging in plain text to this terminal' },
+      { expect: `KEY='${TYPED}'` },
+    ]);
+    expect(session.code).toBe(0);
+    expect((await box.run(['export', '--env', 'staging'])).stderr).toBe(''); // no warning into a pipe
+  });
+
+  it('uses colour on a terminal, none with NO_COLOR and none in a pipe', async () => {
+    const box = sandbox();
+    await box.run(['set', 'KEY'], { input: TYPED });
+    const coloured = runInTerminal(['list'], box.env(), [{ expect: 'KEY' }]);
+    expect(coloured.transcript).toContain(ESC);
+    const plain = runInTerminal(['list'], box.env({ NO_COLOR: '1' }), [{ expect: 'KEY' }]);
+    expect(plain.transcript).not.toContain(ESC);
+    expect((await box.run(['list'])).stdout).not.toContain(ESC);
+  });
+
+  it('get prints the value with a newline and says where it came from', async () => {
+    const box = sandbox();
+    await box.run(['set', 'KEY', '--env', 'production'], { input: TYPED });
+    const session = runInTerminal(['get', 'KEY', '--env', 'production'], box.env(), [
+      { expect: `${TYPED}\r\n` },
+      { expect: '(KEY from production)' },
+    ]);
+    expect(session.code).toBe(0);
+  });
+
+  it('master-key rotate shows a progress bar', async () => {
+    const box = sandbox();
+    await box.run(['set', 'A'], { input: 'value-of-a-1' });
+    await box.run(['set', 'B'], { input: 'value-of-b-1' });
+    const session = runInTerminal(['master-key', 'rotate'], box.env(), [
+      { expect: `Re-encrypting [${'#'.repeat(30)}] 2/2` },
+      { expect: 'Re-encrypted 2 secrets' },
+    ]);
+    expect(session.code).toBe(0);
+  });
+});
