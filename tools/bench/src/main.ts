@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { argon2Implementation } from '@iron/secrets-crypto';
 import { aesBenchmarks } from './aes-bench.js';
+import { cliBenchmarks } from './cli-bench.js';
 import { crudBenchmarks } from './crud-bench.js';
 import { fileBenchmarks } from './file-bench.js';
 import { kdfBenchmarks } from './kdf-bench.js';
@@ -26,6 +27,8 @@ log('NFR-4: CRUD on in-memory SQLite, warm and cold key cache...');
 const crud = await crudBenchmarks(scale);
 log('get on a database file, and a bare durable insert...');
 const file = await fileBenchmarks(scale);
+log('the iron-secrets binary: process wall time, master-key rotation...');
+const cli = await cliBenchmarks(scale);
 
 const report = markdownReport(
   {
@@ -36,6 +39,7 @@ const report = markdownReport(
     kdf,
     crud,
     file,
+    cli,
   },
   new Date(),
 );

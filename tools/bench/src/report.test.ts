@@ -39,6 +39,14 @@ describe('the benchmark report', () => {
         },
         crud: { warm: crud('warm', 0.2, 12), cold: crud('cold', 30, 1500) },
         file: { get: row('get', 2), bareInsert: row('insert', 1) },
+        cli: {
+          nodeStart: row('node start', 100),
+          version: row('version', 150),
+          get: row('get', 200),
+          list: row('list', 1100),
+          rotateMs: 18_000,
+          derivationsMs: 16_000,
+        },
       },
       new Date('2026-11-23T00:00:00Z'),
     );
@@ -54,5 +62,8 @@ describe('the benchmark report', () => {
     expect(report).toMatch(/cold list 100.*< 1000 ms † \| MISS/);
     expect(report).toContain('(2.00x throughput');
     expect(report).toContain('get ÷ bare durable insert: p50 2.00x, p99 2.00x.');
+    expect(report).toContain('--version 1.50x (module loading), get 2.00x, list of 100 11.00x');
+    expect(report).toContain('1,000 secrets: 18000.0 ms, against 16000.0 ms');
+    expect(report).toContain('(1.13x)');
   });
 });

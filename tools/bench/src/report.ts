@@ -5,6 +5,7 @@
  * shared machine; ratios within one run are what compare).
  */
 import type { AesResults } from './aes-bench.js';
+import { type CliResults, LISTED_SECRETS } from './cli-bench.js';
 import { CRUD_VALUE_BYTES, type CrudResults } from './crud-bench.js';
 import type { FileResults } from './file-bench.js';
 import type { KdfResults } from './kdf-bench.js';
@@ -22,6 +23,7 @@ export interface Results {
   readonly kdf: KdfResults;
   readonly crud: CrudResults;
   readonly file: FileResults;
+  readonly cli: CliResults;
 }
 
 /** NFR-1's acceptance: p50 < 0.5 ms, p99 < 1 ms, p99.9 < 5 ms. */
@@ -57,7 +59,7 @@ function listNote(crud: CrudResults): string {
 }
 
 export function markdownReport(results: Results, now: Date): string {
-  const { aes, kdf, crud, file } = results;
+  const { aes, kdf, crud, file, cli } = results;
   const { warm, cold } = crud;
   const others = kdf.rows.filter((row) => row !== kdf.baseline);
   const parallel = kdf.parallel;
@@ -155,6 +157,19 @@ bare \`INSERT\` in its own transaction on a file with the same settings, through
 ${table([[file.get], [file.bareInsert]])}
 
 - get ÷ bare durable insert: p50 ${ratio(file.get.p50, file.bareInsert.p50)}, p99 ${ratio(file.get.p99, file.bareInsert.p99)}.
+
+## The \`iron-secrets\` binary
+
+Whole-process wall time of the CLI on a database file (\`spawnSync\`, output to a pipe), next to
+a bare \`node -e ""\` in the same run: Node's start-up, which this machine inflates (NODE_EXTRA_CA_CERTS).
+Each process opens the database, checks the master key and derives every key it needs (no cache
+survives a process).
+
+${table([[cli.nodeStart], [cli.version], [cli.get], [cli.list]])}
+
+- Against \`node -e ""\` (p50): --version ${ratio(cli.version.p50, cli.nodeStart.p50)} (module loading), get ${ratio(cli.get.p50, cli.nodeStart.p50)}, list of ${LISTED_SECRETS} ${ratio(cli.list.p50, cli.nodeStart.p50)}.
+- get − --version: ${ms(cli.get.p50 - cli.version.p50)} ms at p50 to open the database, unwrap the audit-chain key (one derivation), derive the secret's key, decrypt and commit the READ entry.
+- \`master-key rotate\` of ${results.quick ? 'a tenth of 1,000' : '1,000'} secrets: ${ms(cli.rotateMs)} ms, against ${ms(cli.derivationsMs)} ms for the 2 derivations per secret it cannot avoid, run concurrently in-process in the same run (${ratio(cli.rotateMs, cli.derivationsMs)}).
 
 ## How to reproduce
 
