@@ -8,6 +8,7 @@ const TRICKY = [
   '\uFEFF# a dotenv file with everything in it',
   'export OPENAI_API_KEY=sk-proj-abc123def456ghi789   # inline comment',
   '  DB_PASSWORD = "p@ss w0rd # not a comment \\"quoted\\""  ',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...}, which must stay unexpanded
   "SINGLE='literal \\n and $HOME and ${OTHER}'",
   'URL=https://example.com/path#fragment',
   'PEM="-----BEGIN PRIVATE KEY-----',
@@ -23,6 +24,7 @@ const TRICKY = [
 const EXPECTED: Record<string, string> = {
   OPENAI_API_KEY: 'sk-proj-abc123def456ghi789',
   DB_PASSWORD: 'p@ss w0rd # not a comment "quoted"',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...}, which must stay unexpanded
   SINGLE: 'literal \\n and $HOME and ${OTHER}',
   URL: 'https://example.com/path#fragment',
   PEM: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----',

@@ -5,6 +5,7 @@ import { formatDotenvLine } from './dotenv-format.js';
 
 describe('formatDotenvLine', () => {
   it('single-quotes what it can, double-quotes and escapes the rest', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...}, which must stay unexpanded
     expect(formatDotenvLine('A', 'plain $HOME ${X} "q" # c')).toBe(`A='plain $HOME \${X} "q" # c'`);
     expect(formatDotenvLine('A', "it's")).toBe(`A="it's"`);
     expect(formatDotenvLine('A', 'line1\nline2\r\\$x"')).toBe('A="line1\\nline2\\r\\\\\\$x\\""');
