@@ -13,9 +13,11 @@ const COMMANDS = [
   ['export'],
   ['audit'],
   ['audit', 'verify'],
+  ['token'],
   ['token', 'create'],
   ['token', 'list'],
   ['token', 'revoke'],
+  ['master-key'],
   ['master-key', 'rotate'],
 ];
 

@@ -14,7 +14,15 @@ import { progressBar } from '../lib/progress-bar.js';
 export const NEW_MASTER_KEY_VARIABLE = 'IRON_CAGE_NEW_MASTER_KEY';
 
 export const registerMasterKey: CommandRegistrar = (program, io) => {
-  const masterKey = program.command('master-key').description('manage the master key');
+  const masterKey = program
+    .command('master-key')
+    .description('manage the master key')
+    .addHelpText(
+      'after',
+      examples(
+        `export ${NEW_MASTER_KEY_VARIABLE}="$(iron-secrets keygen)" && iron-secrets master-key rotate`,
+      ),
+    );
 
   masterKey
     .command('rotate')

@@ -50,7 +50,15 @@ function describeToken(token: AccessToken): string {
 export const registerToken: CommandRegistrar = (program, io) => {
   const token = program
     .command('token')
-    .description('create, list and revoke access tokens for the HTTP API and remote `run`');
+    .description('create, list and revoke access tokens for the HTTP API and remote `run`')
+    .addHelpText(
+      'after',
+      examples(
+        'iron-secrets token create --role agent --env production --agent-id lead-bot',
+        'iron-secrets token list',
+        'iron-secrets token revoke 3f9a1c2b7d4e',
+      ),
+    );
 
   token
     .command('create')

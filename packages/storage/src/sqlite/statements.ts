@@ -11,6 +11,13 @@ const SECRET_COLUMNS = `id, name, environment, encrypted_blob, nonce, salt, kdf_
 const AUDIT_COLUMNS = `id, secret_name, operation, requester_role, agent_id, success, error_message, timestamp,
   environment, requester_id, prev_hash, hash`;
 
+/** The filters of an audit query; a NULL parameter leaves its column unfiltered. */
+const AUDIT_FILTER = `(@secret_name IS NULL OR secret_name = @secret_name)
+         AND (@environment IS NULL OR environment = @environment)
+         AND (@since IS NULL OR timestamp >= @since)
+         AND (@until IS NULL OR timestamp < @until)
+         AND id > @after_id`;
+
 const TOKEN_COLUMNS = `id, token_hash, role, agent_id, environments, secret_patterns, created_at, created_by,
   expires_at, revoked_at`;
 
@@ -38,21 +45,9 @@ const SQL = {
   appendAudit: `INSERT INTO secret_audit_log (secret_name, operation, requester_role, agent_id, success, error_message,
          timestamp, environment, requester_id, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log
-       WHERE (@secret_name IS NULL OR secret_name = @secret_name)
-         AND (@environment IS NULL OR environment = @environment)
-         AND (@since IS NULL OR timestamp >= @since)
-         AND (@until IS NULL OR timestamp < @until)
-         AND id > @after_id
-       ORDER BY id LIMIT @limit`,
+  queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id LIMIT @limit`,
   // The same filters, newest first: the caller reverses the page.
-  queryLatestAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log
-       WHERE (@secret_name IS NULL OR secret_name = @secret_name)
-         AND (@environment IS NULL OR environment = @environment)
-         AND (@since IS NULL OR timestamp >= @since)
-         AND (@until IS NULL OR timestamp < @until)
-         AND id > @after_id
-       ORDER BY id DESC LIMIT @limit`,
+  queryLatestAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id DESC LIMIT @limit`,
   countAudit: 'SELECT count(*) AS n FROM secret_audit_log',
   // The last entry of the longest prefix of the log that is entirely older than the cutoff: an
   // entry written under a clock that ran behind is kept rather than pruned out of order.
