@@ -3,7 +3,7 @@
  * echoed), confirmation before delete, the warning before export, colour, the progress bar.
  */
 import { describe, expect, it } from 'vitest';
-import { runInTerminal, sandbox } from './test-support.js';
+import { newMasterKey, runInTerminal, sandbox } from './test-support.js';
 
 const TYPED = 's3cret-typed-value-42';
 const ESC = '\u001b[';
@@ -20,6 +20,16 @@ describe('on a terminal', () => {
     expect(session.transcript).not.toContain(TYPED);
     expect(session.transcript).not.toContain('*'.repeat(5));
     expect((await box.run(['get', 'TYPED_KEY', '--env', 'staging'])).stdout).toBe(TYPED);
+  });
+
+  it('checks the master key against the database before asking for the value', async () => {
+    const box = sandbox();
+    await box.run(['init']);
+    const session = runInTerminal(['set', 'KEY'], box.env({ IRON_CAGE_MASTER_KEY: newMasterKey() }), [
+      { expect: '(MASTER_KEY_MISMATCH)' },
+    ]);
+    expect(session.code).toBe(5);
+    expect(session.transcript).not.toContain('input hidden');
   });
 
   it('backspace edits the hidden input', async () => {

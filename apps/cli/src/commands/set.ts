@@ -3,12 +3,13 @@
  * `iron-secrets set NAME`: creates or updates a secret. The value comes from stdin, a hidden
  * prompt or `--from-file`, never from an argument.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { parseDuration } from '../lib/duration.js';
-import { out } from '../lib/io.js';
-import { environmentFrom } from '../lib/locations.js';
+import { isTerminal, out } from '../lib/io.js';
+import { databaseLocation, environmentFrom } from '../lib/locations.js';
 import { assertMasterKeyPresent, withSession } from '../lib/open-manager.js';
 import { readSecretValue } from '../lib/read-value.js';
 import { assertSecretName, nameForHint } from '../lib/secret-name.js';
@@ -63,10 +64,18 @@ export const registerSet: CommandRegistrar = (program, io) => {
         options.expiresIn === undefined ? undefined : parseDuration(options.expiresIn, '--expires-in');
       assertSecretName(name);
       assertMasterKeyPresent(io);
-      // Read before the database is opened: bad input (empty, too large, not UTF-8) must not even
-      // create the database file.
-      const value = await readSecretValue(io, name, options.fromFile);
-      await withSession(io, globalOptions(command), true, async ({ manager, requester }) => {
+      // The value is read before the database is opened, so that bad input (empty, too large,
+      // not UTF-8, a cancelled prompt) does not even create the database file. Except for a
+      // person at the prompt of an existing database: they are asked once it has accepted the
+      // master key, because a wrong key should not cost typing the value twice.
+      const global = globalOptions(command);
+      const askAfterOpening =
+        options.fromFile === undefined &&
+        isTerminal(io.stdin) &&
+        existsSync(databaseLocation(io, global.db).path);
+      const early = askAfterOpening ? undefined : await readSecretValue(io, name, options.fromFile);
+      await withSession(io, global, true, async ({ manager, requester }) => {
+        const value = early ?? (await readSecretValue(io, name, undefined));
         const result = await manager.setSecret(name, value, environment, {
           requester,
           rotateEverySeconds,
