@@ -39,4 +39,5 @@ export type { UpdateSecretOptions } from './operations/update-secret.js';
 export type { AuditVerification } from './operations/verify-audit-log.js';
 export type { RequesterInput } from './requester-input.js';
 export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
+export { MIN_REDACTED_LENGTH, REDACTED, SecretRedactor } from './secret-redactor.js';
 export { type OpenOptions, SecretsManager } from './secrets-manager.js';
