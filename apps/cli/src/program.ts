@@ -14,17 +14,18 @@ import { registerInit } from './commands/init.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerList } from './commands/list.js';
 import { registerMasterKey } from './commands/master-key.js';
+import { registerRun } from './commands/run.js';
 import { registerSet } from './commands/set.js';
 import { registerToken } from './commands/token.js';
-import { CliError } from './lib/cli-error.js';
+import { CliError, ExitWith } from './lib/cli-error.js';
 import { type CommandRegistrar, examples } from './lib/command.js';
 import { EXIT_CODES_HELP, ExitCode } from './lib/exit-codes.js';
 import type { Io } from './lib/io.js';
 import { reportError } from './lib/report-error.js';
 
 /**
- * Every command, in the order `--help` lists them. `serve` (the HTTP API) and `run` (the runtime
- * injector) are added here by the issues that build them.
+ * Every command, in the order `--help` lists them. `serve` (the HTTP API) is added here by the
+ * issue that builds it.
  */
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerKeygen,
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerAudit,
   registerToken,
   registerMasterKey,
+  registerRun,
 ];
 
 const ENVIRONMENT_HELP = `Environment variables:
@@ -83,6 +85,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.Ok;
   } catch (error) {
+    if (error instanceof ExitWith) return error.exitCode;
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Ok;
       return reportError(io, usageError(error));

@@ -31,3 +31,17 @@ export class CliError extends Error {
     this.exitCode = options.exitCode ?? exitCodeFor(code);
   }
 }
+
+/**
+ * Ends the program with `exitCode` and no message: the status is someone else's to report, like
+ * the exit status of the agent `iron-secrets run` ran.
+ */
+export class ExitWith extends Error {
+  readonly exitCode: number;
+
+  constructor(exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}

@@ -32,6 +32,16 @@ export interface Session {
  * path; `create: true` (`init`, `set`, `import`) creates it.
  */
 export async function openSession(io: Io, global: GlobalOptions, create: boolean): Promise<Session> {
+  const database = existingDatabase(io, global, create);
+  const manager = await SecretsManager.open({ database: database.path, env: io.env });
+  return { manager, database, requester: { role: 'admin', id: operatorName() } };
+}
+
+/**
+ * The database a command uses, refusing (DATABASE_NOT_FOUND) one that does not exist unless
+ * `create`, and creating the per-user default's directory (0700) when it may create.
+ */
+export function existingDatabase(io: Io, global: GlobalOptions, create: boolean): DatabaseLocation {
   const database = databaseLocation(io, global.db);
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(database.path);
   if (!isUrl && database.path !== ':memory:' && !existsSync(database.path)) {
@@ -42,8 +52,7 @@ export async function openSession(io: Io, global: GlobalOptions, create: boolean
     }
     if (database.isDefault) mkdirSync(dirname(database.path), { recursive: true, mode: DATA_DIRECTORY_MODE });
   }
-  const manager = await SecretsManager.open({ database: database.path, env: io.env });
-  return { manager, database, requester: { role: 'admin', id: operatorName() } };
+  return database;
 }
 
 /** Runs `work` on an open session and always closes it (which wipes the keys). */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from './demo.js';
+import { runDemo } from './library-demo.js';
 
 describe('the quick-start demo', () => {
   it('creates, reads, rotates and lists, prints the audit trail, and never prints a value', async () => {

@@ -1,0 +1,53 @@
+/**
+ * @module child-environment
+ * The environment an agent is started with: its secrets as variables, the endpoint to refresh
+ * them, the Python helper on its path, and none of what would let it reach more than its own
+ * secrets.
+ */
+import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SecretValues } from './secret-source.js';
+
+/**
+ * Variables never passed to the agent: the master key (R6: never on to an agent), the token that
+ * reads the API, and where the database is.
+ */
+export const WITHHELD_VARIABLES: readonly string[] = Object.freeze([
+  'IRON_CAGE_MASTER_KEY',
+  'IRON_CAGE_MASTER_KEY_FILE',
+  'IRON_CAGE_NEW_MASTER_KEY',
+  'IRON_SECRETS_TOKEN',
+  'IRON_SECRETS_DB',
+]);
+
+/** The directory holding `iron_secrets.py`, put on the child's PYTHONPATH. */
+export const PYTHON_HELPER_DIRECTORY = fileURLToPath(new URL('../python', import.meta.url));
+
+/** What the child needs to refresh its values. */
+export interface EndpointVariables {
+  readonly url: string;
+  readonly token: string;
+}
+
+/**
+ * The child's environment: the parent's, minus {@link WITHHELD_VARIABLES}, plus every secret
+ * (a secret wins over a variable of the same name), IRON_SECRETS_ENDPOINT,
+ * IRON_SECRETS_AGENT_TOKEN, and the helper's directory appended to PYTHONPATH.
+ */
+export function childEnvironment(
+  parent: NodeJS.ProcessEnv,
+  secrets: SecretValues,
+  endpoint: EndpointVariables,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent };
+  for (const name of WITHHELD_VARIABLES) delete env[name];
+  for (const [name, value] of secrets) env[name] = value;
+  env.IRON_SECRETS_ENDPOINT = endpoint.url;
+  env.IRON_SECRETS_AGENT_TOKEN = endpoint.token;
+  const existing = parent.PYTHONPATH;
+  env.PYTHONPATH =
+    existing === undefined || existing === ''
+      ? PYTHON_HELPER_DIRECTORY
+      : `${existing}${delimiter}${PYTHON_HELPER_DIRECTORY}`;
+  return env;
+}

@@ -1,0 +1,74 @@
+/**
+ * @module embedded-source
+ * Secrets straight from the embedded database, read as the agent (role `agent`, scoped to one
+ * environment, its id in the audit log). Changes are noticed by polling the change feed's
+ * counter: one indexed read every {@link DEFAULT_POLL_MS}, far cheaper than re-reading secrets.
+ */
+import { type Environment, type Requester, SecretsManager } from '@iron/secrets-core';
+import type { SecretSource, SecretValues } from './secret-source.js';
+
+/** How often the change counter is read. */
+export const DEFAULT_POLL_MS = 250;
+
+/** Options of {@link openEmbeddedSource}. */
+export interface EmbeddedSourceOptions {
+  /** The database path. */
+  readonly database: string;
+  readonly environment: Environment;
+  /** Recorded in the audit log as the agent's identity. */
+  readonly agentId: string;
+  /** Where the master key variables are read (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly pollMs?: number | undefined;
+}
+
+/**
+ * Opens the database (checking the master key) and returns a source of `environment`'s secrets.
+ *
+ * @example
+ * ```ts
+ * const source = await openEmbeddedSource({ database: 'secrets.db', environment: 'production', agentId: 'lead-bot' });
+ * const values = await source.fetch();
+ * ```
+ */
+export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promise<SecretSource> {
+  const manager = await SecretsManager.open({ database: options.database, env: options.env });
+  const requester: Requester = {
+    role: 'agent',
+    agentId: options.agentId,
+    environments: [options.environment],
+  };
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  return {
+    description: `${options.database} (${options.environment})`,
+    async fetch(): Promise<SecretValues> {
+      const secrets = await manager.listSecrets(requester, options.environment);
+      return new Map(secrets.map((secret) => [secret.name, secret.value!]));
+    },
+    watch(onChange, onError) {
+      let seen: number | undefined;
+      let busy = false;
+      const poll = async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          const latest = await manager.changeSequence();
+          if (seen !== undefined && latest > seen) {
+            const changes = await manager.changesSince(seen, { requester });
+            if (changes.length > 0) onChange();
+          }
+          seen = latest;
+        } catch (error) {
+          onError(error);
+        } finally {
+          busy = false;
+        }
+      };
+      void poll();
+      const timer = setInterval(() => void poll(), pollMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+    close: () => manager.close(),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * @module run-agent
+ * `iron-secrets run`: starts an agent with its secrets as environment variables, passes its
+ * output through the redactor, and keeps it supplied through rotations, like a well-behaved
+ * supervisor (stdin passes through, signals are forwarded, the exit status is the child's).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { SecretRedactor } from '@iron/secrets-core';
+import { type AgentEndpoint, startAgentEndpoint } from './agent-endpoint.js';
+import { childEnvironment } from './child-environment.js';
+import { redactingStream } from './redacting-stream.js';
+import { logLine } from './rotation-log.js';
+import type { SecretSource, SecretValues } from './secret-source.js';
+
+/** Signals forwarded to the agent. */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/** How long a restarted agent gets between SIGTERM and SIGKILL. */
+export const RESTART_GRACE_MS = 10_000;
+
+/** Exit statuses of shells: a command that is not found, and one that cannot be executed. */
+export const EXIT_NOT_FOUND = 127;
+export const EXIT_NOT_EXECUTABLE = 126;
+
+/** Options of {@link runAgent}. */
+export interface RunAgentOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly source: SecretSource;
+  /** Sent to the agent after a rotation (default SIGUSR1). */
+  readonly signal?: NodeJS.Signals | undefined;
+  /** Restart the agent on a rotation instead of signalling it. */
+  readonly restart?: boolean | undefined;
+  /** Pass output through the redactor (default true). */
+  readonly redact?: boolean | undefined;
+  /** The injector's own environment, which the child's is built from. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Grace period of a restart; default {@link RESTART_GRACE_MS}. */
+  readonly restartGraceMs?: number | undefined;
+}
+
+/** Runs the agent until it exits; resolves with its exit status (128 + n if signal n killed it). */
+export async function runAgent(options: RunAgentOptions): Promise<number> {
+  const signal = options.signal ?? 'SIGUSR1';
+  const redact = options.redact !== false;
+  const log = (level: 'INFO' | 'WARN' | 'ERROR', message: string): void => {
+    options.stderr.write(`${logLine(level, message)}\n`);
+  };
+
+  // What the agent was last given (its environment, or the last rotation announced).
+  let current: SecretValues = await options.source.fetch();
+  // One redactor per stream (each holds back its own tail); both learn every value ever handed
+  // out, and the endpoint's token, which the agent could print too.
+  const redactors = [new SecretRedactor(), new SecretRedactor()];
+  const learn = (values: Iterable<string>) => {
+    for (const redactor of redactors) redactor.add(values);
+  };
+  learn(current.values());
+  const endpoint: AgentEndpoint = await startAgentEndpoint(async () => {
+    // Fresh values may reach the agent here before the rotation is noticed: the redactors learn
+    // them first, so the agent cannot print one unredacted.
+    const values = await options.source.fetch();
+    learn(values.values());
+    return values;
+  });
+  learn([endpoint.token]);
+
+  let child: ChildProcess | undefined;
+  let restarting = false;
+  const start = () => {
+    const env = childEnvironment(options.env, current, endpoint);
+    const started = spawn(options.command, [...options.args], {
+      env,
+      stdio: ['inherit', redact ? 'pipe' : 'inherit', redact ? 'pipe' : 'inherit'],
+    });
+    const piped: Promise<void>[] = [];
+    if (redact) {
+      piped.push(relay(started.stdout!, redactors[0]!, options.stdout));
+      piped.push(relay(started.stderr!, redactors[1]!, options.stderr));
+    }
+    return { process: started, exited: exitStatus(started, options.command, log), piped };
+  };
+
+  const forward = (received: NodeJS.Signals) => {
+    // On a terminal, Ctrl-C and Ctrl-\ reach the whole foreground process group, the agent
+    // included: forwarding them again would deliver them twice.
+    if ((received === 'SIGINT' || received === 'SIGQUIT') && options.stdin.isTTY) return;
+    child?.kill(received);
+  };
+  for (const name of FORWARDED_SIGNALS) process.on(name, forward);
+
+  const stopWatching = options.source.watch(
+    () => void rotate(),
+    (error) =>
+      log(
+        'WARN',
+        `cannot check for rotated secrets: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  );
+  let rotating: Promise<void> = Promise.resolve();
+  const rotate = () => {
+    rotating = rotating
+      .then(async () => {
+        const fresh = await options.source.fetch();
+        const changed = [...fresh.keys()].filter((name) => current.get(name) !== fresh.get(name));
+        const removed = [...current.keys()].filter((name) => !fresh.has(name));
+        if (changed.length === 0 && removed.length === 0) return;
+        learn(fresh.values());
+        current = fresh;
+        const outcome = options.restart ? 'agent restarted' : 'no restart required';
+        for (const name of changed) log('INFO', `Secret rotated: ${name} (${outcome})`);
+        for (const name of removed) log('INFO', `Secret removed: ${name} (${outcome})`);
+        if (options.restart) {
+          restarting = true;
+          await terminate(child!, options.restartGraceMs ?? RESTART_GRACE_MS);
+        } else {
+          child?.kill(signal);
+        }
+      })
+      .catch((error: unknown) =>
+        log('WARN', `rotation not applied: ${error instanceof Error ? error.message : String(error)}`),
+      );
+  };
+
+  try {
+    for (;;) {
+      const run = start();
+      child = run.process;
+      const status = await run.exited;
+      await Promise.all(run.piped);
+      if (!restarting) return status;
+      restarting = false;
+    }
+  } finally {
+    stopWatching();
+    for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+    await rotating;
+    await endpoint.close();
+  }
+}
+
+/** Copies `from` through `redactor` into `to` (not ending `to`: it is ours, not the child's). */
+function relay(
+  from: NodeJS.ReadableStream,
+  redactor: SecretRedactor,
+  to: NodeJS.WritableStream,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const transform = redactingStream(redactor);
+    from.pipe(transform).pipe(to, { end: false });
+    transform.on('end', resolve);
+    transform.on('error', resolve);
+  });
+}
+
+/** The child's exit status as a shell reports it; 127/126 when it could not be started. */
+function exitStatus(
+  child: ChildProcess,
+  command: string,
+  log: (level: 'ERROR', message: string) => void,
+): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      const status = error.code === 'ENOENT' ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
+      const reason =
+        error.code === 'ENOENT' ? 'command not found' : `cannot be started (${error.code ?? error.message})`;
+      log('ERROR', `${command}: ${reason}`);
+      resolve(status);
+    });
+    child.once('exit', (code, signal) => {
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` if it is still running. */
+async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
