@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
@@ -148,4 +148,72 @@ export function runInTerminal(
   });
   if (result.status !== 0) throw new Error(`test-pty.py failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as PtyResult;
+}
+
+/** A running `iron-secrets` process whose output is collected line by line. */
+export interface RunningCli {
+  readonly child: import('node:child_process').ChildProcessWithoutNullStreams;
+  /** Every line so far, stdout and stderr interleaved as they arrived. */
+  readonly lines: string[];
+  /** Everything written to stdout so far, as bytes. */
+  stdout(): Buffer;
+  /** Resolves with the first line (already seen or to come) matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The exit code (or 128 + signal). */
+  readonly exited: Promise<number>;
+}
+
+/** Starts `iron-secrets ...args` in the background with exactly `env`. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const stdout: Buffer[] = [];
+  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const collect = (stream: NodeJS.ReadableStream, keep?: Buffer[]) => {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      keep?.push(chunk);
+      partial += chunk.toString('utf8');
+      const complete = partial.split('\n');
+      partial = complete.pop()!;
+      for (const line of complete) {
+        lines.push(line);
+        for (const wait of waiting.splice(0)) {
+          if (wait.pattern.test(line)) wait.resolve(line);
+          else waiting.push(wait);
+        }
+      }
+    });
+  };
+  collect(child.stdout, stdout);
+  collect(child.stderr);
+  const exited = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0))),
+  );
+  return {
+    child,
+    lines,
+    stdout: () => Buffer.concat(stdout),
+    exited,
+    waitFor(pattern, timeoutMs = 15_000) {
+      const seen = lines.find((line) => pattern.test(line));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no line matching ${pattern} within ${timeoutMs} ms; got:\n${lines.join('\n')}`),
+            ),
+          timeoutMs,
+        );
+        waiting.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+      });
+    },
+  };
 }

@@ -54,7 +54,9 @@ export class SecretRedactor {
       if (this.#known.has(value) || Array.from(value).length < MIN_REDACTED_LENGTH) continue;
       this.#known.add(value);
       const bytes = Buffer.from(value, 'utf8');
-      const bucket = (this.#byFirstByte[bytes[0]!] ??= []);
+      const first = bytes[0]!;
+      const bucket = this.#byFirstByte[first] ?? [];
+      this.#byFirstByte[first] = bucket;
       bucket.push(bytes);
       bucket.sort((a, b) => b.length - a.length);
       this.#longest = Math.max(this.#longest, bytes.length);

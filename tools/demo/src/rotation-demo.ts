@@ -130,7 +130,13 @@ function lineWaiter(child: ChildProcess, onLine: (line: string) => void) {
           () => reject(new Error('the agent did not get there in time')),
           STEP_TIMEOUT_MS,
         );
-        waiting.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+        waiting.push({
+          test,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
   };
