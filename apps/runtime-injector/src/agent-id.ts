@@ -24,7 +24,9 @@ export function agentIdFor(command: string, args: readonly string[]): string {
   const program = basename(command);
   // `python3.12` is `python`: version suffixes do not make another interpreter.
   const interpreter = INTERPRETERS.has(program.replace(/[\d.]+$/, ''));
-  const script = interpreter ? args.find((arg) => !arg.startsWith('-')) : undefined;
+  // `sh -c '...'` and `node -e '...'` run code, not a script: the interpreter names the agent.
+  const inline = args.some((arg) => arg === '-c' || arg === '-e');
+  const script = interpreter && !inline ? args.find((arg) => !arg.startsWith('-')) : undefined;
   const name = basename(script ?? program)
     .replace(/[^A-Za-z0-9._-]/g, '_')
     .slice(0, MAX_LENGTH);

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openRemoteSource } from './remote-source.js';
+
+const TOKEN = `iron_0123456789ab_${'A'.repeat(43)}`;
+let server: Server | undefined;
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+});
+
+/** A stand-in for the HTTP API's two routes, checking the token like the API does. */
+async function fakeApi(
+  onEvents: (send: (event: string) => void) => void,
+): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  server = createServer((request, response) => {
+    seen.push(`${request.method} ${request.url}`);
+    if (request.headers.authorization !== `Bearer ${TOKEN}`) {
+      response.writeHead(401).end();
+      return;
+    }
+    if (request.url === '/api/secrets?environment=production') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify([{ name: 'OPENAI_API_KEY', environment: 'production', value: 'sk-remote-1' }]),
+      );
+    } else if (request.url === '/api/secrets/events?environment=production') {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(': keep-alive\n\n');
+      onEvents((event) => response.write(`event: ${event}\ndata: {"name":"OPENAI_API_KEY"}\n\n`));
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
+}
+
+describe('openRemoteSource', () => {
+  it('reads values with the token in the Authorization header, never in the URL', async () => {
+    const api = await fakeApi(() => {});
+    const source = openRemoteSource({ server: api.url, token: TOKEN, environment: 'production' });
+    expect(await source.fetch()).toEqual(new Map([['OPENAI_API_KEY', 'sk-remote-1']]));
+    expect(api.seen.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('calls onChange for secret events from the event stream, not for keep-alives', async () => {
+    const api = await fakeApi((send) => setTimeout(() => send('secret.updated'), 50));
+    const source = openRemoteSource({ server: api.url, token: TOKEN, environment: 'production' });
+    let changes = 0;
+    const stop = source.watch(
+      () => {
+        changes += 1;
+      },
+      () => {},
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    stop();
+    expect(changes).toBe(1);
+  });
+
+  it('reports a refused token, and refuses a server that is not http(s)', async () => {
+    const api = await fakeApi(() => {});
+    const source = openRemoteSource({ server: api.url, token: 'wrong', environment: 'production' });
+    await expect(source.fetch()).rejects.toThrow(/401/);
+    expect(() =>
+      openRemoteSource({ server: 'file:///etc', token: TOKEN, environment: 'production' }),
+    ).toThrow(/http/);
+  });
+});
