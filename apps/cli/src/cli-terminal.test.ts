@@ -3,7 +3,7 @@
  * echoed), confirmation before delete, the warning before export, colour, the progress bar.
  */
 import { describe, expect, it } from 'vitest';
-import { newMasterKey, runInTerminal, sandbox } from './test-support.js';
+import { BIN, newMasterKey, runInTerminal, sandbox } from './test-support.js';
 
 const TYPED = 's3cret-typed-value-42';
 const ESC = '\u001b[';
@@ -115,6 +115,57 @@ describe('on a terminal', () => {
       { expect: `Re-encrypting [${'#'.repeat(30)}] 2/2` },
       { expect: 'Re-encrypted 2 secrets' },
     ]);
+    expect(session.code).toBe(0);
+  });
+});
+
+describe('iron-secrets run on a terminal', () => {
+  const VALUE = 'sk-proj-terminal-value-123';
+  const AGENT = [
+    'import os, signal, sys, time, iron_secrets',
+    'signal.signal(signal.SIGINT, lambda *_: (print("got SIGINT", flush=True), sys.exit(42)))',
+    'iron_secrets.watch(lambda changed: print("rotated", sorted(changed), flush=True))',
+    'size = os.get_terminal_size(1)',
+    'print("tty", os.isatty(0), os.isatty(1), size.columns > 0, os.environ["APP_KEY"], flush=True)',
+    'time.sleep(20)',
+  ].join('\n');
+
+  it('gives the agent a terminal, still redacted; keys (Ctrl-C) and rotations reach it', async () => {
+    const box = sandbox();
+    await box.run(['set', 'APP_KEY'], { input: VALUE });
+    const session = runInTerminal(['run', '--', 'python3', '-c', AGENT], box.env(), [
+      {
+        expect: 'tty True True True [SECRET_REDACTED]',
+        exec: {
+          argv: [process.execPath, BIN, 'set', 'APP_KEY'],
+          env: box.env(),
+          input: 'sk-proj-rotated-on-tty-1',
+        },
+      },
+      { expect: "rotated ['APP_KEY']", send: '\u0003' },
+      { expect: 'got SIGINT' },
+    ]);
+    expect(session.code).toBe(42);
+    expect(session.transcript).toContain('INFO Secret rotated: APP_KEY (no restart required)');
+    expect(session.transcript).not.toContain(VALUE);
+    expect(session.transcript).not.toContain('sk-proj-rotated-on-tty-1');
+  });
+
+  it('--no-redact hands the agent the terminal itself', async () => {
+    const box = sandbox();
+    await box.run(['set', 'APP_KEY'], { input: VALUE });
+    const session = runInTerminal(
+      [
+        'run',
+        '--no-redact',
+        '--',
+        'python3',
+        '-c',
+        'import os; print("tty", os.isatty(1), os.environ["APP_KEY"])',
+      ],
+      box.env(),
+      [{ expect: `tty True ${VALUE}` }],
+    );
     expect(session.code).toBe(0);
   });
 });

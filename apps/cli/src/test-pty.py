@@ -1,6 +1,7 @@
 """Runs a command under a pseudo-terminal and plays a script of expected output and keystrokes.
 
-Input (JSON on stdin): {"argv": [...], "env": {...}, "steps": [{"expect": "text", "send": "keys"}]}
+Input (JSON on stdin): {"argv": [...], "env": {...},
+                        "steps": [{"expect": "text", "send": "keys", "exec": {"argv", "env", "input"}}]}
 Output (JSON on stdout): {"code": exit status (128+n for signal n), "transcript": everything shown}
 Standard library only, so tests need nothing installed.
 """
@@ -45,6 +46,11 @@ def main():
                 raise SystemExit("timed out waiting for %r; got %r" % (step["expect"], transcript.decode(errors="replace")))
         # What was matched is consumed: the next step waits for output that comes after it.
         position = transcript.find(needle, position) + len(needle)
+        if "exec" in step:
+            # Another program acts while this one runs (an admin rotating a key).
+            import subprocess
+
+            subprocess.run(step["exec"]["argv"], env=step["exec"]["env"], input=step["exec"].get("input", "").encode(), check=True, capture_output=True)
         if "send" in step:
             time.sleep(0.05)
             os.write(fd, step["send"].encode())

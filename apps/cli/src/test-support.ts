@@ -122,6 +122,12 @@ export function runCli(
 export interface PtyStep {
   readonly expect: string;
   readonly send?: string;
+  /** Runs another program once `expect` is seen (before `send`), and waits for it. */
+  readonly exec?: {
+    readonly argv: readonly string[];
+    readonly env: NodeJS.ProcessEnv;
+    readonly input?: string;
+  };
 }
 
 /** What a terminal session showed, and how it ended. */

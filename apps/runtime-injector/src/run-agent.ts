@@ -12,6 +12,7 @@ import { childEnvironment } from './child-environment.js';
 import { redactingStream } from './redacting-stream.js';
 import { logLine } from './rotation-log.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
+import { findPython, spawnOnTerminal } from './terminal-bridge.js';
 
 /** Signals forwarded to the agent. */
 export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -69,10 +70,30 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   });
   learn([endpoint.token]);
 
+  // A terminal for the agent where our output is one and it is redacted (see terminal-bridge).
+  const terminal = redact && (options.stdout as NodeJS.WriteStream).isTTY === true;
+  const python = terminal ? findPython(options.env) : undefined;
+  if (terminal && python === undefined) {
+    log('INFO', 'no python3 for a pseudo-terminal: the agent writes into pipes, so it may turn colours off');
+  }
+
   let child: ChildProcess | undefined;
   let restarting = false;
   const start = () => {
     const env = childEnvironment(options.env, current, endpoint);
+    if (python !== undefined) {
+      const bridged = spawnOnTerminal(
+        python,
+        options.command,
+        options.args,
+        env,
+        options.stdin,
+        options.stdout as NodeJS.WriteStream,
+      );
+      const piped = [relay(bridged.process.stdout!, redactors[0]!, options.stdout)];
+      const exited = exitStatus(bridged.process, options.command, log).finally(() => bridged.release());
+      return { process: bridged.process, exited, piped };
+    }
     const started = spawn(options.command, [...options.args], {
       env,
       stdio: ['inherit', redact ? 'pipe' : 'inherit', redact ? 'pipe' : 'inherit'],
@@ -87,8 +108,10 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
 
   const forward = (received: NodeJS.Signals) => {
     // On a terminal, Ctrl-C and Ctrl-\ reach the whole foreground process group, the agent
-    // included: forwarding them again would deliver them twice.
-    if ((received === 'SIGINT' || received === 'SIGQUIT') && options.stdin.isTTY) return;
+    // included: forwarding them again would deliver them twice. (On a pseudo-terminal the agent
+    // is in a session of its own and our terminal is raw, so what reaches us came from `kill`.)
+    if ((received === 'SIGINT' || received === 'SIGQUIT') && options.stdin.isTTY && python === undefined)
+      return;
     child?.kill(received);
   };
   for (const name of FORWARDED_SIGNALS) process.on(name, forward);

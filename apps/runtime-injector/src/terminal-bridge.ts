@@ -1,0 +1,74 @@
+/**
+ * @module terminal-bridge
+ * Giving a redacted agent a terminal. When the injector's stdout is a terminal, the agent runs on
+ * a pseudo-terminal made by `python/pty_bridge.py` (Python's standard `pty` module: Linux and
+ * macOS), whose output comes back through the redactor; keystrokes go to it raw, window size
+ * changes follow. Without python3 the agent gets pipes, and programs that look for a terminal
+ * turn colours and full-screen modes off.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The bridge script, shipped next to the Python helper. */
+export const PTY_BRIDGE = fileURLToPath(new URL('../python/pty_bridge.py', import.meta.url));
+
+/** The python3 on PATH, if there is one. */
+export function findPython(env: NodeJS.ProcessEnv): string | undefined {
+  for (const directory of (env.PATH ?? '').split(delimiter)) {
+    if (directory === '') continue;
+    const candidate = join(directory, 'python3');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A running bridge and how to stop relaying to it. */
+export interface Bridged {
+  readonly process: ChildProcess;
+  /** Restores the terminal and stops relaying input and resizes. */
+  release(): void;
+}
+
+/**
+ * Starts `command` on a pseudo-terminal of `terminal`'s size. Our stdin, if it is a terminal, is
+ * put in raw mode (Ctrl-C becomes a byte for the agent's terminal) until `release()`.
+ */
+export function spawnOnTerminal(
+  python: string,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdin: NodeJS.ReadStream,
+  terminal: NodeJS.WriteStream,
+): Bridged {
+  const size = () => `${terminal.rows || 24} ${terminal.columns || 80}`;
+  const [rows, columns] = size().split(' ');
+  const bridge = spawn(python, [PTY_BRIDGE, rows!, columns!, command, ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
+  });
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true);
+  stdin.pipe(bridge.stdin!);
+  bridge.stdin!.on('error', () => {}); // the agent may exit while keys are in flight
+  const control = bridge.stdio[3] as NodeJS.WritableStream;
+  control.on('error', () => {});
+  const resize = () => control.write(`${size()}\n`);
+  terminal.on('resize', resize);
+  return {
+    process: bridge,
+    release() {
+      terminal.off('resize', resize);
+      stdin.unpipe(bridge.stdin!);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+    },
+  };
+}
