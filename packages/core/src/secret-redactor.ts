@@ -6,13 +6,13 @@
  * Why it is exact:
  * - It matches UTF-8 bytes, not decoded text, so a split inside a multi-byte character cannot
  *   hide a value, and output that is not text (binary) passes through byte for byte.
- * - Scanning left to right, at each position it tries the values that start with that byte,
- *   longest first. A value that matches in full is replaced. A value that could still match but
- *   runs past the end of the data seen so far makes the scan stop there: that tail (shorter than
- *   the longest value) is held back until more data decides it, or until the end of the stream,
- *   when nothing more can complete it. Nothing before the held tail can be part of a match, so
- *   it is released at once; there is no timer.
- * - Longest first at one position, so a value that contains another is replaced whole.
+ * - The values form a trie of their bytes. Scanning left to right, at each position it walks the
+ *   trie as far as the data goes and remembers the longest value that ended on the way: that one
+ *   is replaced, so a value that contains another is replaced whole.
+ * - If the walk reaches the end of the data seen so far while a longer value is still possible,
+ *   the scan stops there: that tail (shorter than the longest value) is held back until more data
+ *   decides it, or until the end of the stream, when nothing more can complete it. Nothing before
+ *   the held tail can be part of a match, so it is released at once; there is no timer.
  * - Values are only ever added: after a rotation the old value stays redacted too.
  * - Values shorter than {@link MIN_REDACTED_LENGTH} characters are not redacted: replacing every
  *   `true` or `1234` in an agent's output would destroy it and protect nothing.
@@ -38,10 +38,9 @@ const REDACTED_BYTES = Buffer.from(REDACTED, 'utf8');
  * ```
  */
 export class SecretRedactor {
-  /** By first byte: the values starting with it, longest first. */
-  readonly #byFirstByte: (Buffer[] | undefined)[] = new Array(256);
+  /** The trie's root, by first byte. */
+  readonly #root: (TrieNode | undefined)[] = new Array(256);
   readonly #known = new Set<string>();
-  #longest = 0;
   #held: Buffer = Buffer.alloc(0);
 
   constructor(values: Iterable<string> = []) {
@@ -54,12 +53,15 @@ export class SecretRedactor {
       if (this.#known.has(value) || Array.from(value).length < MIN_REDACTED_LENGTH) continue;
       this.#known.add(value);
       const bytes = Buffer.from(value, 'utf8');
-      const first = bytes[0]!;
-      const bucket = this.#byFirstByte[first] ?? [];
-      this.#byFirstByte[first] = bucket;
-      bucket.push(bytes);
-      bucket.sort((a, b) => b.length - a.length);
-      this.#longest = Math.max(this.#longest, bytes.length);
+      let node = this.#root[bytes[0]!] ?? newNode();
+      this.#root[bytes[0]!] = node;
+      for (const byte of bytes.subarray(1)) {
+        node.children ??= new Map();
+        const next = node.children.get(byte) ?? newNode();
+        node.children.set(byte, next);
+        node = next;
+      }
+      node.endsValue = true;
     }
   }
 
@@ -79,38 +81,57 @@ export class SecretRedactor {
 
   /** The end of the stream: whatever was held back, redacted (nothing more can complete a match). */
   end(): Buffer {
-    const data = this.#held;
-    return this.#scan(data, true);
+    return this.#scan(this.#held, true);
   }
 
   #scan(data: Buffer, final: boolean): Buffer {
-    const byFirstByte = this.#byFirstByte;
+    const root = this.#root;
     const out: Buffer[] = [];
     let emittedUpTo = 0;
     let position = 0;
-    scanning: while (position < data.length) {
-      const candidates = byFirstByte[data[position]!];
-      if (candidates !== undefined) {
-        for (const value of candidates) {
-          const available = data.length - position;
-          if (available < value.length) {
-            // Could this be the start of `value`, cut off by the end of the data seen so far?
-            if (!final && data.compare(value, 0, available, position, data.length) === 0) break scanning;
-            continue;
-          }
-          if (data.compare(value, 0, value.length, position, position + value.length) === 0) {
-            out.push(data.subarray(emittedUpTo, position), REDACTED_BYTES);
-            position += value.length;
-            emittedUpTo = position;
-            continue scanning;
-          }
-        }
+    while (position < data.length) {
+      let node = root[data[position]!];
+      if (node === undefined) {
+        position += 1;
+        continue;
       }
-      position += 1;
+      // Walk the trie from here; `matched` is the length of the longest value ending on the way.
+      let matched = node.endsValue ? 1 : 0;
+      let next = position + 1;
+      let undecided = false;
+      while (node.children !== undefined) {
+        if (next === data.length) {
+          undecided = !final; // a longer value could still complete with more data
+          break;
+        }
+        const child: TrieNode | undefined = node.children.get(data[next]!);
+        if (child === undefined) break;
+        node = child;
+        next += 1;
+        if (node.endsValue) matched = next - position;
+      }
+      if (undecided) break;
+      if (matched > 0) {
+        out.push(data.subarray(emittedUpTo, position), REDACTED_BYTES);
+        position += matched;
+        emittedUpTo = position;
+      } else {
+        position += 1;
+      }
     }
     out.push(data.subarray(emittedUpTo, position));
     // Copied: the held tail must not pin (or alias) the caller's chunk.
     this.#held = Buffer.from(data.subarray(position));
     return out.length === 1 ? out[0]! : Buffer.concat(out);
   }
+}
+
+/** A node of the values' trie: the bytes that may follow, and whether a value ends here. */
+interface TrieNode {
+  children: Map<number, TrieNode> | undefined;
+  endsValue: boolean;
+}
+
+function newNode(): TrieNode {
+  return { children: undefined, endsValue: false };
 }
