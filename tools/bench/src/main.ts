@@ -12,6 +12,7 @@ import { crudBenchmarks } from './crud-bench.js';
 import { fileBenchmarks } from './file-bench.js';
 import { kdfBenchmarks } from './kdf-bench.js';
 import { markdownReport } from './report.js';
+import { runtimeBenchmarks } from './runtime-bench.js';
 
 const quick = process.argv.includes('--quick');
 const scale = quick ? 10 : 1;
@@ -29,6 +30,8 @@ log('get on a database file, and a bare durable insert...');
 const file = await fileBenchmarks(scale);
 log('the iron-secrets binary: process wall time, master-key rotation...');
 const cli = await cliBenchmarks(scale);
+log('iron-secrets run: start-up with 1, 10, 50 secrets; redactor throughput...');
+const runtime = await runtimeBenchmarks(scale);
 
 const report = markdownReport(
   {
@@ -40,6 +43,7 @@ const report = markdownReport(
     crud,
     file,
     cli,
+    runtime,
   },
   new Date(),
 );

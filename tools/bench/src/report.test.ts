@@ -47,6 +47,17 @@ describe('the benchmark report', () => {
           rotateMs: 18_000,
           derivationsMs: 16_000,
         },
+        runtime: {
+          direct: row('direct', 2),
+          run: [
+            row('iron-secrets run, 1 secret', 300),
+            row('iron-secrets run, 10 secrets', 400),
+            row('iron-secrets run, 50 secrets', 790),
+          ],
+          redactorMBps: 150,
+          passThroughMBps: 1500,
+          megabytes: 100,
+        },
       },
       new Date('2026-11-23T00:00:00Z'),
     );
@@ -65,5 +76,8 @@ describe('the benchmark report', () => {
     expect(report).toContain('--version 1.50x (module loading), get 2.00x, list of 100 11.00x');
     expect(report).toContain('1,000 secrets: 18000.0 ms, against 16000.0 ms');
     expect(report).toContain('(1.13x)');
+    expect(report).toContain('1 secret 150.00x; 10 secrets 200.00x; 50 secrets 395.00x');
+    expect(report).toContain('| redactingStream, 50 secrets | 150 |');
+    expect(report).toContain('about 5.000 ms at p50');
   });
 });

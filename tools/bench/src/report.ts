@@ -12,6 +12,7 @@ import type { KdfResults } from './kdf-bench.js';
 import { machineRows } from './machine.js';
 import { ms, ratio, table, verdict } from './markdown-table.js';
 import { WARMUP_ITERATIONS } from './measure.js';
+import type { RuntimeResults } from './runtime-bench.js';
 
 export interface Results {
   /** The Argon2id implementation `deriveKey` selected. */
@@ -24,6 +25,7 @@ export interface Results {
   readonly crud: CrudResults;
   readonly file: FileResults;
   readonly cli: CliResults;
+  readonly runtime: RuntimeResults;
 }
 
 /** NFR-1's acceptance: p50 < 0.5 ms, p99 < 1 ms, p99.9 < 5 ms. */
@@ -59,7 +61,7 @@ function listNote(crud: CrudResults): string {
 }
 
 export function markdownReport(results: Results, now: Date): string {
-  const { aes, kdf, crud, file, cli } = results;
+  const { aes, kdf, crud, file, cli, runtime } = results;
   const { warm, cold } = crud;
   const others = kdf.rows.filter((row) => row !== kdf.baseline);
   const parallel = kdf.parallel;
@@ -170,6 +172,30 @@ ${table([[cli.nodeStart], [cli.version], [cli.get], [cli.list]])}
 - Against \`node -e ""\` (p50): --version ${ratio(cli.version.p50, cli.nodeStart.p50)} (module loading), get ${ratio(cli.get.p50, cli.nodeStart.p50)}, list of ${LISTED_SECRETS} ${ratio(cli.list.p50, cli.nodeStart.p50)}.
 - get − --version: ${ms(cli.get.p50 - cli.version.p50)} ms at p50 to open the database, unwrap the audit-chain key (one derivation), derive the secret's key, decrypt and commit the READ entry.
 - \`master-key rotate\` of ${results.quick ? 'a tenth of 1,000' : '1,000'} secrets: ${ms(cli.rotateMs)} ms, against ${ms(cli.derivationsMs)} ms for the 2 derivations per secret it cannot avoid, run concurrently in-process in the same run (${ratio(cli.rotateMs, cli.derivationsMs)}).
+
+## The runtime injector: \`iron-secrets run\`
+
+**Start-up**: milliseconds from spawning the command to the agent's first instruction (the agent
+is \`sh -c 'date +%s%3N'\`, which prints the time as soon as it runs). The embedded source is cold:
+each run opens the database, unwraps the audit-chain key and derives every secret's key (in
+parallel on all cores), audits the reads, starts the endpoint, and only then starts the agent. The
+remote source (\`--server\`) is measured when the HTTP API exists.
+
+${table([[runtime.direct], ...runtime.run.map((row) => [row] as const)])}
+
+- Against starting the agent directly (p50): ${runtime.run.map((row) => `${row.name.replace('iron-secrets run, ', '')} ${ratio(row.p50, runtime.direct.p50)}`).join('; ')}.
+- Each further secret adds about ${ms((runtime.run.at(-1)!.p50 - runtime.run[0]!.p50) / 49)} ms at p50 (1 to 50 secrets): its Argon2id derivation, spread over the cores.
+
+**Redaction**: ${runtime.megabytes} MB of agent-like output in 64 KiB chunks through \`redactingStream\` with
+50 secrets of 50 bytes, next to a plain \`PassThrough\` stream in the same run.
+
+| stream | MB/s |
+|---|--:|
+| PassThrough (baseline) | ${runtime.passThroughMBps.toFixed(0)} |
+| redactingStream, 50 secrets | ${runtime.redactorMBps.toFixed(0)} |
+
+- The redactor runs at ${ratio(runtime.redactorMBps, runtime.passThroughMBps)} of a pass-through: it visits every byte in JavaScript
+  (a walk in a trie of the secrets' bytes), far above what an agent prints.
 
 ## How to reproduce
 
