@@ -164,6 +164,24 @@ describe('iron-secrets run: live rotation', () => {
   });
 });
 
+describe('docs/agents.md', () => {
+  it('its Python example, as written, rotates live', async () => {
+    const docs = readFileSync(join(HERE, '..', '..', '..', 'docs', 'agents.md'), 'utf8');
+    const example = /```python\n([\s\S]*?)```/.exec(docs)![1]!;
+    const box = sandbox();
+    await box.run(['set', 'OPENAI_API_KEY', '--env', 'production'], { input: KEY });
+    const script = join(box.dir, 'agent.py');
+    writeFileSync(script, example);
+    const agent = startCli(run('python3', script), box.env());
+    // The example prints nothing before a rotation: give it time to start and call watch().
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await box.run(['set', 'OPENAI_API_KEY', '--env', 'production'], { input: 'sk-proj-rotated-from-docs-1' });
+    expect(await agent.waitFor(/^rotated: /)).toBe('rotated: OPENAI_API_KEY');
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(143);
+  });
+});
+
 describe('iron-secrets run: redaction and the endpoint', () => {
   it('redacts a value the agent prints 10,000 times', async () => {
     const box = await withSecrets();

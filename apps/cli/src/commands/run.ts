@@ -5,13 +5,7 @@
  * or by a restart. The agent never sees the master key, the database path or the API token.
  */
 import { constants } from 'node:os';
-import {
-  agentIdFor,
-  openEmbeddedSource,
-  openRemoteSource,
-  runAgent,
-  type SecretSource,
-} from '@iron/secrets-runtime';
+import type { SecretSource } from '@iron/secrets-runtime';
 import { CliError, ExitWith } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { environmentFrom } from '../lib/locations.js';
@@ -64,6 +58,10 @@ export const registerRun: CommandRegistrar = (program, io) => {
       ),
     )
     .action(async (command: string, args: string[], options: RunOptions, self) => {
+      // Loaded here, not at start-up: every other command would pay for it.
+      const { agentIdFor, openEmbeddedSource, openRemoteSource, runAgent } = await import(
+        '@iron/secrets-runtime'
+      );
       const environment = environmentFrom(io, options.env);
       if (!(options.signal in constants.signals)) {
         throw new CliError('USAGE', '--signal takes a signal name, like SIGUSR1 or SIGHUP');
