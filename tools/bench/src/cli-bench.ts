@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { SecretsManager } from '@iron/secrets-core';
 import { deriveKey, randomSalt, wipe } from '@iron/secrets-crypto';
 import { type Measurement, measure } from './measure.js';
+import { seedDatabase } from './seed-database.js';
 
 const BIN = fileURLToPath(new URL('../../../apps/cli/bin/iron-secrets.js', import.meta.url));
 
@@ -36,21 +37,14 @@ export interface CliResults {
 export async function cliBenchmarks(scale: number): Promise<CliResults> {
   const directory = mkdtempSync(join(tmpdir(), 'iron-bench-cli-'));
   try {
-    const masterKey = randomBytes(32).toString('base64');
     const database = join(directory, 'secrets.db');
+    const masterKey = await seedDatabase(database, 'staging', LISTED_SECRETS, 'LISTED');
     const env = { ...process.env, IRON_CAGE_MASTER_KEY: masterKey, IRON_SECRETS_DB: database };
     const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
       const result = spawnSync(process.execPath, args, { env: { ...env, ...extra }, stdio: 'pipe' });
       if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr.toString()}`);
     };
     const manager = await SecretsManager.open({ database, masterKey });
-    await manager.importSecrets(
-      Array.from({ length: LISTED_SECRETS }, (_, i) => ({
-        name: `LISTED_${i}`,
-        value: `value-${i}-${'v'.repeat(30)}`,
-      })),
-      'staging',
-    );
     await manager.setSecret('KEY', `sk-proj-${'c'.repeat(40)}`, 'production');
     await manager.close();
 
@@ -80,14 +74,8 @@ async function rotation(
   directory: string,
   count: number,
 ): Promise<{ rotateMs: number; derivationsMs: number }> {
-  const masterKey = randomBytes(32).toString('base64');
   const database = join(directory, 'rotation.db');
-  const manager = await SecretsManager.open({ database, masterKey, keyCacheSize: 0 });
-  await manager.importSecrets(
-    Array.from({ length: count }, (_, i) => ({ name: `SECRET_${i}`, value: `value-${i}-${'r'.repeat(30)}` })),
-    'production',
-  );
-  await manager.close();
+  const masterKey = await seedDatabase(database, 'production', count);
 
   const newKey = randomBytes(32).toString('base64');
   const started = performance.now();

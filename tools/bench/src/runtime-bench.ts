@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { PassThrough, pipeline, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SecretRedactor, SecretsManager } from '@iron/secrets-core';
+import { SecretRedactor } from '@iron/secrets-core';
 import { redactingStream } from '@iron/secrets-runtime';
 import type { Measurement } from './measure.js';
 import { summarize } from './percentiles.js';
+import { seedDatabase } from './seed-database.js';
 
 const BIN = fileURLToPath(new URL('../../../apps/cli/bin/iron-secrets.js', import.meta.url));
 
@@ -50,17 +51,8 @@ export async function runtimeBenchmarks(scale: number): Promise<RuntimeResults> 
     );
     const run: Measurement[] = [];
     for (const count of SECRET_COUNTS) {
-      const masterKey = randomBytes(32).toString('base64');
       const database = join(directory, `run-${count}.db`);
-      const manager = await SecretsManager.open({ database, masterKey });
-      await manager.importSecrets(
-        Array.from({ length: count }, (_, i) => ({
-          name: `SECRET_${i}`,
-          value: `value-${i}-${'s'.repeat(32)}`,
-        })),
-        'production',
-      );
-      await manager.close();
+      const masterKey = await seedDatabase(database, 'production', count);
       const env = { ...process.env, IRON_CAGE_MASTER_KEY: masterKey, IRON_SECRETS_DB: database };
       run.push(
         sampled(`iron-secrets run, ${count} secret${count === 1 ? '' : 's'}`, iterations, () =>
