@@ -116,13 +116,19 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   };
   for (const name of FORWARDED_SIGNALS) process.on(name, forward);
 
+  let lastWatchError: string | undefined;
   const stopWatching = options.source.watch(
-    () => void rotate(),
-    (error) =>
-      log(
-        'WARN',
-        `cannot check for rotated secrets: ${error instanceof Error ? error.message : String(error)}`,
-      ),
+    () => {
+      lastWatchError = undefined;
+      void rotate();
+    },
+    (error) => {
+      // Polled every 250 ms: the same failure is reported once, not four times a second.
+      const message = `cannot check for rotated secrets: ${error instanceof Error ? error.message : String(error)}`;
+      if (message === lastWatchError) return;
+      lastWatchError = message;
+      log('WARN', message);
+    },
   );
   let rotating: Promise<void> = Promise.resolve();
   const rotate = () => {
