@@ -15,6 +15,7 @@ import { registerKeygen } from './commands/keygen.js';
 import { registerList } from './commands/list.js';
 import { registerMasterKey } from './commands/master-key.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerSet } from './commands/set.js';
 import { registerToken } from './commands/token.js';
 import { CliError, ExitWith } from './lib/cli-error.js';
@@ -24,8 +25,7 @@ import type { Io } from './lib/io.js';
 import { reportError } from './lib/report-error.js';
 
 /**
- * Every command, in the order `--help` lists them. `serve` (the HTTP API) is added here by the
- * issue that builds it.
+ * Every command, in the order `--help` lists them.
  */
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerKeygen,
@@ -40,6 +40,7 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerToken,
   registerMasterKey,
   registerRun,
+  registerServe,
 ];
 
 const ENVIRONMENT_HELP = `Environment variables:

@@ -1,0 +1,141 @@
+/**
+ * @module app
+ * The HTTP API as a Hono app, over one SecretsManager: the spec's routes under `/api/secrets`,
+ * bearer tokens, JSON errors, security headers, an access log, the OpenAPI 3.1 document.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { DEFAULT_MAX_VALUE_BYTES, type SecretsManager } from '@iron/secrets-core';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { type AuthVariables, bearerAuth, FailureLimiter } from './auth.js';
+import { errorJson, errorResponse } from './error-response.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerMetaRoutes } from './routes/meta.js';
+import { registerSecretRoutes } from './routes/secrets.js';
+
+/** The app's context: who is asking, once authenticated. */
+export type ApiEnv = { Variables: AuthVariables };
+
+/** The app as the routes see it. */
+export type ApiApp = OpenAPIHono<ApiEnv>;
+
+/**
+ * The largest request body: a value at the library's limit, JSON-escaped at worst (six bytes per
+ * character, `\u0000`), plus room for the name and environment.
+ */
+export const MAX_BODY_BYTES = DEFAULT_MAX_VALUE_BYTES * 6 + 4096;
+
+/** Options of {@link createApi}. */
+export interface ApiOptions {
+  readonly manager: SecretsManager;
+  /** Where access-log lines go (never a value or a token); default nowhere. */
+  readonly log?: ((line: string) => void) | undefined;
+  /** How often change events are polled for, in ms; default 250. */
+  readonly eventPollMs?: number | undefined;
+  /** Authentication failures per address; for tests. */
+  readonly limiter?: FailureLimiter | undefined;
+  /** Aborted when the server shuts down: event streams end so that shutdown is not held open. */
+  readonly closing?: AbortSignal | undefined;
+}
+
+/**
+ * The API app. Mount it on any server; {@link startServer} serves it on Node.
+ *
+ * @example
+ * ```ts
+ * const app = createApi({ manager });
+ * const response = await app.request('/healthz');
+ * ```
+ */
+export function createApi(options: ApiOptions): ApiApp {
+  const { manager } = options;
+  const app: ApiApp = new OpenAPIHono<ApiEnv>({
+    // Schema failures become the library's codes where one fits, and never echo the input.
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const field = issue?.path.join('.') || 'request';
+      const code =
+        field === 'name' || field === 'secret_name'
+          ? 'INVALID_SECRET_NAME'
+          : field === 'environment'
+            ? 'INVALID_ENVIRONMENT'
+            : 'INVALID_REQUEST';
+      return errorJson(c, 400, code, `${field}: ${(issue?.message ?? 'invalid').slice(0, 200)}`);
+    },
+  });
+
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const tokenId = c.get('tokenId') ?? '-';
+    options.log?.(
+      `${c.req.method} ${c.req.routePath} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms token=${tokenId}`,
+    );
+  });
+  app.use('/api/*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    // One value per parameter: which of two would count is a place for confusion attacks.
+    const params = new URL(c.req.url).searchParams;
+    for (const key of new Set(params.keys())) {
+      if (params.getAll(key).length > 1) {
+        return errorJson(c, 400, 'INVALID_REQUEST', 'a query parameter is repeated; give each at most once');
+      }
+    }
+    if (c.req.method === 'POST' || c.req.method === 'PUT') {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json(;|$)/i.test(type)) {
+        return errorJson(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      }
+    }
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        errorJson(c, 413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  registerMetaRoutes(app);
+  const auth = bearerAuth(manager, options.limiter ?? new FailureLimiter());
+  app.use('/api/secrets', auth);
+  app.use('/api/secrets/*', auth);
+  // The audit and events routes come before `/api/secrets/{name}`, which would shadow them.
+  registerAuditRoutes(app, manager);
+  registerEventRoutes(app, manager, options.eventPollMs ?? 250, options.closing);
+  registerSecretRoutes(app, manager);
+
+  app.notFound((c) => errorJson(c, 404, 'NOT_FOUND', 'no such route; see /api/openapi.json'));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status === 400 ? 400 : error.status;
+      const code = status === 400 ? 'INVALID_JSON' : 'INVALID_REQUEST';
+      return errorJson(
+        c,
+        status as 400,
+        code,
+        status === 400 ? 'the body is not valid JSON' : 'the request is invalid',
+      );
+    }
+    return errorResponse(c, error);
+  });
+  return app;
+}
+
+/** The panel's policy: its own script and style only, no framing, no third parties. */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};

@@ -1,0 +1,147 @@
+/**
+ * @module secrets
+ * The spec's secret routes: create, list, get, update, delete. Who may do what, and what they
+ * see (full or masked), is the library's FR-6.3 decision for the token's requester.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { SecretMetadata, SecretsManager } from '@iron/secrets-core';
+import type { ApiApp } from '../app.js';
+import {
+  Created,
+  CreateSecretBody,
+  EnvironmentQuery,
+  ErrorBody,
+  ListedSecret,
+  ListQuery,
+  NameParam,
+  SecretValue,
+  UpdateSecretBody,
+} from '../schemas.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+const errors = {
+  400: json(ErrorBody, 'invalid request'),
+  401: json(ErrorBody, 'no or invalid token'),
+  403: json(ErrorBody, 'the token may not do this'),
+};
+const security = [{ bearer: [] }];
+
+/** A listed secret as JSON: the value only where the library handed it out. */
+export function listedJson(secret: SecretMetadata) {
+  return {
+    name: secret.name,
+    environment: secret.environment,
+    value_masked: secret.valueMasked,
+    ...(secret.value === undefined ? {} : { value: secret.value }),
+    created_at: secret.createdAt.toISOString(),
+    updated_at: secret.updatedAt.toISOString(),
+    expires_at: secret.expiresAt?.toISOString() ?? null,
+    rotation_status: secret.rotationStatus,
+  };
+}
+
+export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/secrets',
+      security,
+      request: { body: { content: { 'application/json': { schema: CreateSecretBody } }, required: true } },
+      responses: {
+        201: json(Created, 'created'),
+        ...errors,
+        409: json(ErrorBody, 'exists in that environment'),
+      },
+    }),
+    async (c) => {
+      const { name, value, environment } = c.req.valid('json');
+      const id = await manager.createSecret(name, value, environment, { requester: c.get('requester') });
+      return c.json({ id, name, environment }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/secrets',
+      security,
+      request: { query: ListQuery },
+      responses: { 200: json(z.array(ListedSecret), 'the secrets of the environment'), ...errors },
+    }),
+    async (c) => {
+      const { environment, reveal } = c.req.valid('query');
+      const secrets = await manager.listSecrets(c.get('requester'), environment, {
+        reveal: reveal === 'true' ? true : undefined,
+      });
+      return c.json(secrets.map(listedJson), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/secrets/{name}',
+      security,
+      request: { params: NameParam, query: EnvironmentQuery },
+      responses: {
+        200: json(SecretValue, 'the value (masked for viewers)'),
+        ...errors,
+        404: json(ErrorBody, 'not found'),
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const { environment } = c.req.valid('query');
+      const requester = c.get('requester');
+      const value = await manager.getSecret(name, requester, { environment });
+      return c.json(
+        requester.role === 'viewer'
+          ? { name, environment, value_masked: value }
+          : { name, environment, value },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/secrets/{name}',
+      security,
+      request: {
+        params: NameParam,
+        body: { content: { 'application/json': { schema: UpdateSecretBody } }, required: true },
+      },
+      responses: {
+        200: json(z.object({ name: z.string(), environment: z.string().optional() }), 'updated'),
+        ...errors,
+        404: json(ErrorBody, 'not found'),
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const { value, environment } = c.req.valid('json');
+      await manager.updateSecret(name, value, { environment, requester: c.get('requester') });
+      return c.json(environment === undefined ? { name } : { name, environment }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/secrets/{name}',
+      security,
+      request: { params: NameParam, query: EnvironmentQuery },
+      responses: { 204: { description: 'deleted' }, ...errors, 404: json(ErrorBody, 'not found') },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const { environment } = c.req.valid('query');
+      await manager.deleteSecret(name, { environment, requester: c.get('requester') });
+      return c.body(null, 204);
+    },
+  );
+}
