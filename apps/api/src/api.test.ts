@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createApi } from './app.js';
 import { FailureLimiter, MAX_FAILURES } from './auth.js';
 import { startServer } from './server.js';
-import { call, testApi } from './test-support.js';
+import { call, json, testApi } from './test-support.js';
 
 const VALUE = 'sk-proj-abc123def456ghi789';
 
@@ -24,7 +24,7 @@ describe('authentication', () => {
       const response = await call(app, 'GET', '/api/secrets?environment=production', { headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      const body = await response.json();
+      const body = await json(response);
       expect(body.error.code).toMatch(/^(UNAUTHORIZED|INVALID_TOKEN)$/);
       expect(JSON.stringify(body)).not.toContain(tokens.admin);
     }
@@ -66,30 +66,28 @@ describe('routes', () => {
     });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ id: expect.any(String), name: 'KEY', environment: 'production' });
-    expect(await (await call(app, 'GET', '/api/secrets/KEY?environment=production', admin)).json()).toEqual({
+    expect(await json(await call(app, 'GET', '/api/secrets/KEY?environment=production', admin))).toEqual({
       name: 'KEY',
       environment: 'production',
       value: VALUE,
     });
     expect(
-      await (
-        await call(app, 'GET', '/api/secrets/KEY?environment=production', { token: tokens.viewer })
-      ).json(),
+      await json(await call(app, 'GET', '/api/secrets/KEY?environment=production', { token: tokens.viewer })),
     ).toEqual({
       name: 'KEY',
       environment: 'production',
       value_masked: 'sk-proj-ab...789',
     });
-    const listed = await (await call(app, 'GET', '/api/secrets?environment=production', admin)).json();
+    const listed = await json(await call(app, 'GET', '/api/secrets?environment=production', admin));
     expect(listed).toEqual([expect.objectContaining({ name: 'KEY', value_masked: 'sk-proj-ab...789' })]);
     expect(listed[0]).not.toHaveProperty('value');
-    const revealed = await (
-      await call(app, 'GET', '/api/secrets?environment=production&reveal=true', admin)
-    ).json();
+    const revealed = await json(
+      await call(app, 'GET', '/api/secrets?environment=production&reveal=true', admin),
+    );
     expect(revealed[0].value).toBe(VALUE);
-    const agentList = await (
-      await call(app, 'GET', '/api/secrets?environment=production', { token: tokens.agent })
-    ).json();
+    const agentList = await json(
+      await call(app, 'GET', '/api/secrets?environment=production', { token: tokens.agent }),
+    );
     expect(agentList[0].value).toBe(VALUE);
     expect(
       (await call(app, 'GET', '/api/secrets?environment=production&reveal=true', { token: tokens.viewer }))
@@ -100,9 +98,9 @@ describe('routes', () => {
         .status,
     ).toBe(200);
     expect((await call(app, 'DELETE', '/api/secrets/KEY?environment=production', admin)).status).toBe(204);
-    const audit = await (
-      await call(app, 'GET', '/api/secrets/audit?secret_name=KEY', { token: tokens.viewer })
-    ).json();
+    const audit = await json(
+      await call(app, 'GET', '/api/secrets/audit?secret_name=KEY', { token: tokens.viewer }),
+    );
     expect(audit.map((e: { operation: string }) => e.operation)).toEqual([
       'CREATE',
       'READ',
@@ -115,15 +113,15 @@ describe('routes', () => {
     ]);
     expect(JSON.stringify(audit)).not.toContain(VALUE);
     expect((await call(app, 'GET', '/api/secrets/audit', { token: tokens.agent })).status).toBe(403);
-    expect(await (await call(app, 'GET', '/api/secrets/audit/verify', admin)).json()).toMatchObject({
+    expect(await json(await call(app, 'GET', '/api/secrets/audit/verify', admin))).toMatchObject({
       ok: true,
     });
   });
 
   it('healthz and the OpenAPI document need no token; the document lists every route', async () => {
     const { app } = await testApi();
-    expect(await (await app.request('/healthz')).json()).toEqual({ ok: true });
-    const document = await (await app.request('/api/openapi.json')).json();
+    expect(await json(await app.request('/healthz'))).toEqual({ ok: true });
+    const document = await json(await app.request('/api/openapi.json'));
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(
       [

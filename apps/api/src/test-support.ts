@@ -67,3 +67,9 @@ export function call(
   }
   return Promise.resolve(app.request(path, { method, headers, ...(body === undefined ? {} : { body }) }));
 }
+
+/** A response's JSON, loosely typed: tests assert its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions check the shape
+export async function json(response: Response): Promise<any> {
+  return response.json();
+}

@@ -7,7 +7,15 @@
 export { AuditOperation } from '@iron/secrets-audit';
 export { generateMasterKey } from '@iron/secrets-crypto';
 export type { Requester } from '@iron/secrets-rbac';
-export { ACCESS_MATRIX, ENVIRONMENTS, Environment, OPERATIONS, Operation, ROLES, Role } from '@iron/secrets-rbac';
+export {
+  ACCESS_MATRIX,
+  ENVIRONMENTS,
+  Environment,
+  OPERATIONS,
+  Operation,
+  ROLES,
+  Role,
+} from '@iron/secrets-rbac';
 export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export type { RotationOptions } from './lib/rotation-options.js';
