@@ -19,6 +19,8 @@ const COMMANDS = [
   ['token', 'revoke'],
   ['master-key'],
   ['master-key', 'rotate'],
+  ['run'],
+  ['serve'],
 ];
 
 describe('help', () => {
