@@ -130,6 +130,7 @@ describe('routes', () => {
         '/api/secrets/audit/verify',
         '/api/secrets/events',
         '/api/secrets/{name}',
+        '/api/session',
       ].sort(),
     );
     expect(document.components.schemas.CreateSecret.required.sort()).toEqual([

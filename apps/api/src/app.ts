@@ -13,7 +13,9 @@ import { errorJson, errorResponse } from './error-response.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerPanelRoutes } from './routes/panel.js';
 import { registerSecretRoutes } from './routes/secrets.js';
+import { registerSessionRoute } from './routes/session.js';
 
 /** The app's context: who is asking, once authenticated. */
 export type ApiEnv = { Variables: AuthVariables };
@@ -105,6 +107,9 @@ export function createApi(options: ApiOptions): ApiApp {
   const auth = bearerAuth(manager, options.limiter ?? new FailureLimiter());
   app.use('/api/secrets', auth);
   app.use('/api/secrets/*', auth);
+  app.use('/api/session', auth);
+  registerSessionRoute(app);
+  registerPanelRoutes(app);
   // The audit and events routes come before `/api/secrets/{name}`, which would shadow them.
   registerAuditRoutes(app, manager);
   registerEventRoutes(app, manager, options.eventPollMs ?? 250, options.closing);
