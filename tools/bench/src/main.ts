@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { argon2Implementation } from '@iron/secrets-crypto';
 import { aesBenchmarks } from './aes-bench.js';
+import { apiBenchmarks } from './api-bench.js';
 import { cliBenchmarks } from './cli-bench.js';
 import { crudBenchmarks } from './crud-bench.js';
 import { fileBenchmarks } from './file-bench.js';
@@ -32,6 +33,8 @@ log('the iron-secrets binary: process wall time, master-key rotation...');
 const cli = await cliBenchmarks(scale);
 log('iron-secrets run: start-up with 1, 10, 50 secrets; redactor throughput...');
 const runtime = await runtimeBenchmarks(scale);
+log('the HTTP API under load (autocannon)...');
+const api = await apiBenchmarks(scale);
 
 const report = markdownReport(
   {
@@ -44,6 +47,7 @@ const report = markdownReport(
     file,
     cli,
     runtime,
+    api,
   },
   new Date(),
 );

@@ -58,6 +58,11 @@ describe('the benchmark report', () => {
           passThroughMBps: 1500,
           megabytes: 100,
         },
+        api: {
+          bare: { name: 'bare', requestsPerSecond: 20_000, p50Ms: 2, p99Ms: 5, errors: 0, non2xx: 0 },
+          get: { name: 'get', requestsPerSecond: 2_000, p50Ms: 20, p99Ms: 50, errors: 0, non2xx: 0 },
+          seconds: 10,
+        },
       },
       new Date('2026-11-23T00:00:00Z'),
     );
@@ -78,6 +83,8 @@ describe('the benchmark report', () => {
     expect(report).toContain('(1.13x)');
     expect(report).toContain('1 secret 150.00x; 10 secrets 200.00x; 50 secrets 395.00x');
     expect(report).toContain('| redactingStream, 50 secrets | 150 |');
+    expect(report).toContain('| get | 2000 | 20 | 50 | 0 | 0 |');
+    expect(report).toContain('runs at 0.10x of the bare route');
     expect(report).toContain('about 5.000 ms at p50');
   });
 });

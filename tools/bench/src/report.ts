@@ -5,6 +5,7 @@
  * shared machine; ratios within one run are what compare).
  */
 import type { AesResults } from './aes-bench.js';
+import { type ApiResults, CONNECTIONS } from './api-bench.js';
 import { type CliResults, LISTED_SECRETS } from './cli-bench.js';
 import { CRUD_VALUE_BYTES, type CrudResults } from './crud-bench.js';
 import type { FileResults } from './file-bench.js';
@@ -26,6 +27,7 @@ export interface Results {
   readonly file: FileResults;
   readonly cli: CliResults;
   readonly runtime: RuntimeResults;
+  readonly api: ApiResults;
 }
 
 /** NFR-1's acceptance: p50 < 0.5 ms, p99 < 1 ms, p99.9 < 5 ms. */
@@ -61,7 +63,7 @@ function listNote(crud: CrudResults): string {
 }
 
 export function markdownReport(results: Results, now: Date): string {
-  const { aes, kdf, crud, file, cli, runtime } = results;
+  const { aes, kdf, crud, file, cli, runtime, api } = results;
   const { warm, cold } = crud;
   const others = kdf.rows.filter((row) => row !== kdf.baseline);
   const parallel = kdf.parallel;
@@ -196,6 +198,19 @@ ${table([[runtime.direct], ...runtime.run.map((row) => [row] as const)])}
 
 - The redactor runs at ${ratio(runtime.redactorMBps, runtime.passThroughMBps)} of a pass-through: it visits every byte in JavaScript
   (a walk in a trie of the secrets' bytes), far above what an agent prints.
+
+## The HTTP API under load
+
+autocannon, ${CONNECTIONS} connections, ${api.seconds} s each, against one server on a database file: a bare
+Hono route on the same server (baseline), then \`GET /api/secrets/:name\` with an admin token. Every
+GET authenticates the token (a SHA-256 and a lookup), decrypts (warm key cache) and commits its
+READ audit entry durably (one fsync).
+
+| route | requests/s | p50 ms | p99 ms | errors | non-2xx |
+|---|--:|--:|--:|--:|--:|
+${[api.bare, api.get].map((row) => `| ${row.name} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50Ms} | ${row.p99Ms} | ${row.errors} | ${row.non2xx} |`).join('\n')}
+
+- GET of a secret runs at ${ratio(api.get.requestsPerSecond, api.bare.requestsPerSecond)} of the bare route's requests/s; its p99 is ${ratio(api.get.p99Ms, Math.max(api.bare.p99Ms, 1))} the bare route's.
 
 ## How to reproduce
 
