@@ -54,6 +54,11 @@ describe('the benchmark report', () => {
             row('iron-secrets run, 10 secrets', 400),
             row('iron-secrets run, 50 secrets', 790),
           ],
+          remote: [
+            row('iron-secrets run --server, 1 secret', 200),
+            row('iron-secrets run --server, 10 secrets', 200),
+            row('iron-secrets run --server, 50 secrets', 395),
+          ],
           redactorMBps: 150,
           passThroughMBps: 1500,
           megabytes: 100,
@@ -83,6 +88,7 @@ describe('the benchmark report', () => {
     expect(report).toContain('(1.13x)');
     expect(report).toContain('1 secret 150.00x; 10 secrets 200.00x; 50 secrets 395.00x');
     expect(report).toContain('| redactingStream, 50 secrets | 150 |');
+    expect(report).toContain('1 secret 0.67x; 10 secrets 0.50x; 50 secrets 0.50x');
     expect(report).toContain('| get | 2000 | 20 | 50 | 0 | 0 |');
     expect(report).toContain('runs at 0.10x of the bare route');
     expect(report).toContain('about 5.000 ms at p50');

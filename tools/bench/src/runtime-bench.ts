@@ -5,7 +5,7 @@
  * command directly in the same run; and the redactor's throughput on 100 MB of output with 50
  * secrets, next to a plain pass-through stream in the same run.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { PassThrough, pipeline, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SecretRedactor } from '@iron/secrets-core';
+import { startServer } from '@iron/secrets-api';
+import { SecretRedactor, SecretsManager } from '@iron/secrets-core';
 import { redactingStream } from '@iron/secrets-runtime';
 import type { Measurement } from './measure.js';
 import { summarize } from './percentiles.js';
@@ -34,8 +35,10 @@ export const REDACTED_SECRETS = 50;
 export interface RuntimeResults {
   /** Spawn to the agent's first instruction, the command started directly. */
   readonly direct: Measurement;
-  /** The same through `iron-secrets run`, by number of secrets. */
+  /** The same through `iron-secrets run`, by number of secrets: the embedded source... */
   readonly run: readonly Measurement[];
+  /** ...and the remote source (`--server`, an agent token, the API in this process). */
+  readonly remote: readonly Measurement[];
   /** MB/s through `redactingStream` and through a PassThrough, same data, same run. */
   readonly redactorMBps: number;
   readonly passThroughMBps: number;
@@ -46,22 +49,52 @@ export async function runtimeBenchmarks(scale: number): Promise<RuntimeResults> 
   const directory = mkdtempSync(join(tmpdir(), 'iron-bench-run-'));
   try {
     const iterations = Math.max(3, Math.round(10 / scale));
-    const direct = sampled('sh -c "date" started directly (baseline)', iterations, () =>
+    const direct = await sampled('sh -c "date" started directly (baseline)', iterations, () =>
       toFirstInstruction(FIRST_INSTRUCTION, process.env),
     );
     const run: Measurement[] = [];
+    const remote: Measurement[] = [];
     for (const count of SECRET_COUNTS) {
       const database = join(directory, `run-${count}.db`);
       const masterKey = await seedDatabase(database, 'production', count);
+      const label = `${count} secret${count === 1 ? '' : 's'}`;
       const env = { ...process.env, IRON_CAGE_MASTER_KEY: masterKey, IRON_SECRETS_DB: database };
       run.push(
-        sampled(`iron-secrets run, ${count} secret${count === 1 ? '' : 's'}`, iterations, () =>
+        await sampled(`iron-secrets run, ${label}`, iterations, () =>
           toFirstInstruction(
             [process.execPath, BIN, 'run', '--env', 'production', '--', ...FIRST_INSTRUCTION],
             env,
           ),
         ),
       );
+      // The remote source: the agent's machine has only the server's URL and an agent token.
+      const manager = await SecretsManager.open({ database, masterKey });
+      const { token } = await manager.createToken({ role: 'agent', environments: ['production'] });
+      const server = await startServer({ manager, port: 0 });
+      const remoteEnv = { ...process.env, IRON_SECRETS_TOKEN: token };
+      try {
+        remote.push(
+          await sampled(`iron-secrets run --server, ${label}`, iterations, () =>
+            toFirstInstruction(
+              [
+                process.execPath,
+                BIN,
+                'run',
+                '--server',
+                server.url,
+                '--env',
+                'production',
+                '--',
+                ...FIRST_INSTRUCTION,
+              ],
+              remoteEnv,
+            ),
+          ),
+        );
+      } finally {
+        await server.close();
+        await manager.close();
+      }
     }
     const megabytes = Math.max(1, Math.round(REDACTED_BYTES / scale / 1048576));
     const values = Array.from(
@@ -70,27 +103,47 @@ export async function runtimeBenchmarks(scale: number): Promise<RuntimeResults> 
     );
     const passThroughMBps = await throughput(megabytes, () => new PassThrough());
     const redactorMBps = await throughput(megabytes, () => redactingStream(new SecretRedactor(values)));
-    return { direct, run, redactorMBps, passThroughMBps, megabytes };
+    return { direct, run, remote, redactorMBps, passThroughMBps, megabytes };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
 }
 
 /** `iterations` samples of `sample()` (after one untimed run), as a measurement. */
-function sampled(name: string, iterations: number, sample: () => number): Measurement {
-  sample();
-  const samples = Array.from({ length: iterations }, sample);
+async function sampled(
+  name: string,
+  iterations: number,
+  sample: () => Promise<number>,
+): Promise<Measurement> {
+  await sample();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i += 1) samples.push(await sample());
   return { name, iterations, ...summarize(samples) };
 }
 
-/** Milliseconds from spawning `argv` to the time its agent printed (its first instruction). */
-function toFirstInstruction(argv: readonly string[], env: NodeJS.ProcessEnv): number {
-  const started = Date.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
-  const printed = Number(result.stdout.trim());
-  if (!Number.isFinite(printed)) throw new Error(`unexpected output: ${result.stdout}`);
-  return printed - started;
+/**
+ * Milliseconds from spawning `argv` to the time its agent printed (its first instruction).
+ * Asynchronous: the API of the remote rows runs in this process and must keep answering.
+ */
+function toFirstInstruction(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const printed = Number(stdout.trim());
+      if (code !== 0 || !Number.isFinite(printed)) reject(new Error(`${argv.join(' ')} failed: ${stderr}`));
+      else resolve(printed - started);
+    });
+  });
 }
 
 /**
