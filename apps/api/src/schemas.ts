@@ -54,6 +54,8 @@ export const ListedSecret = z
     created_at: z.string(),
     updated_at: z.string(),
     expires_at: z.string().nullable(),
+    rotate_every_seconds: z.number().nullable(),
+    rotation_due_at: z.string().nullable(),
     rotation_status: z.enum(['ok', 'due', 'expired']),
   })
   .openapi('ListedSecret');
@@ -70,6 +72,8 @@ export const AuditEntry = z
     agent_id: z.string().nullable(),
     success: z.boolean(),
     error_message: z.string().nullable(),
+    prev_hash: z.string(),
+    hash: z.string(),
   })
   .openapi('AuditEntry');
 

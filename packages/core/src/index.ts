@@ -49,3 +49,4 @@ export type { RequesterInput } from './requester-input.js';
 export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
 export { MIN_REDACTED_LENGTH, REDACTED, SecretRedactor } from './secret-redactor.js';
 export { type OpenOptions, SecretsManager } from './secrets-manager.js';
+export { auditEntryJson, isoSeconds, secretJson } from './wire-format.js';

@@ -4,7 +4,7 @@
  * the hash-chain check.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { SecretsManager } from '@iron/secrets-core';
+import { auditEntryJson, type SecretsManager } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
 import { AuditEntry, AuditQuery, ErrorBody, Verification } from '../schemas.js';
 
@@ -37,21 +37,7 @@ export function registerAuditRoutes(app: ApiApp, manager: SecretsManager): void 
         limit: query.limit === undefined ? undefined : Number(query.limit),
         requester: c.get('requester'),
       });
-      return c.json(
-        entries.map((entry) => ({
-          id: entry.id,
-          timestamp: entry.timestamp.toISOString(),
-          operation: entry.operation,
-          secret_name: entry.secretName,
-          environment: entry.environment,
-          requester_role: entry.requesterRole,
-          requester_id: entry.requesterId,
-          agent_id: entry.agentId,
-          success: entry.success,
-          error_message: entry.errorMessage,
-        })),
-        200,
-      );
+      return c.json(entries.map(auditEntryJson), 200);
     },
   );
 

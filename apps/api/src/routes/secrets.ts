@@ -4,7 +4,7 @@
  * see (full or masked), is the library's FR-6.3 decision for the token's requester.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { SecretMetadata, SecretsManager } from '@iron/secrets-core';
+import { type SecretsManager, secretJson } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
 import {
   Created,
@@ -28,20 +28,6 @@ const errors = {
   403: json(ErrorBody, 'the token may not do this'),
 };
 const security = [{ bearer: [] }];
-
-/** A listed secret as JSON: the value only where the library handed it out. */
-export function listedJson(secret: SecretMetadata) {
-  return {
-    name: secret.name,
-    environment: secret.environment,
-    value_masked: secret.valueMasked,
-    ...(secret.value === undefined ? {} : { value: secret.value }),
-    created_at: secret.createdAt.toISOString(),
-    updated_at: secret.updatedAt.toISOString(),
-    expires_at: secret.expiresAt?.toISOString() ?? null,
-    rotation_status: secret.rotationStatus,
-  };
-}
 
 export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void {
   app.openapi(
@@ -76,7 +62,7 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       const secrets = await manager.listSecrets(c.get('requester'), environment, {
         reveal: reveal === 'true' ? true : undefined,
       });
-      return c.json(secrets.map(listedJson), 200);
+      return c.json(secrets.map(secretJson), 200);
     },
   );
 

@@ -4,12 +4,12 @@
  * `iron-secrets audit verify`: the hash-chain check, exit 0 when intact, 6 naming the first bad
  * entry otherwise.
  */
-import type { AuditEntry } from '@iron/secrets-core';
+import { auditEntryJson } from '@iron/secrets-core';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { parseDuration } from '../lib/duration.js';
-import { formatTime, jsonTime, printJson } from '../lib/format.js';
+import { formatTime, printJson } from '../lib/format.js';
 import { out } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { withSession } from '../lib/open-manager.js';
@@ -28,24 +28,6 @@ interface AuditOptions {
 /** Entries shown when no --limit is given: a screenful. */
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 10_000;
-
-/** An audit entry as JSON (snake_case, like the HTTP API). Entries never hold a value. */
-function entryJson(entry: AuditEntry) {
-  return {
-    id: entry.id,
-    timestamp: jsonTime(entry.timestamp),
-    operation: entry.operation,
-    secret_name: entry.secretName,
-    environment: entry.environment,
-    requester_role: entry.requesterRole,
-    requester_id: entry.requesterId,
-    agent_id: entry.agentId,
-    success: entry.success,
-    error_message: entry.errorMessage,
-    prev_hash: entry.prevHash,
-    hash: entry.hash,
-  };
-}
 
 export const registerAudit: CommandRegistrar = (program, io) => {
   const audit = program
@@ -86,7 +68,7 @@ export const registerAudit: CommandRegistrar = (program, io) => {
           requester,
         });
         if (options.json) {
-          printJson(io, entries.map(entryJson));
+          printJson(io, entries.map(auditEntryJson));
           return;
         }
         const paint = painterFor(io, io.stdout);

@@ -2,9 +2,9 @@
  * @module list
  * `iron-secrets list`: the secrets of one environment, masked, with their rotation status.
  */
-import type { SecretMetadata } from '@iron/secrets-core';
+import { secretJson } from '@iron/secrets-core';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
-import { formatTime, jsonTime, printJson } from '../lib/format.js';
+import { formatTime, printJson } from '../lib/format.js';
 import { out } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { withSession } from '../lib/open-manager.js';
@@ -14,21 +14,6 @@ import { renderTable } from '../lib/table.js';
 interface ListOptions {
   readonly env?: string;
   readonly json?: boolean;
-}
-
-/** A listed secret as JSON: the HTTP API's field names. Never a value. */
-export function secretJson(secret: SecretMetadata) {
-  return {
-    name: secret.name,
-    environment: secret.environment,
-    value_masked: secret.valueMasked,
-    created_at: jsonTime(secret.createdAt),
-    updated_at: jsonTime(secret.updatedAt),
-    expires_at: jsonTime(secret.expiresAt),
-    rotate_every_seconds: secret.rotateEverySeconds,
-    rotation_due_at: jsonTime(secret.rotationDueAt),
-    rotation_status: secret.rotationStatus,
-  };
 }
 
 export const registerList: CommandRegistrar = (program, io) => {

@@ -4,11 +4,11 @@
  * authenticate with. A token is printed once, by `create`, and never again: only its hash is kept.
  */
 import type { AccessToken, Environment, Role } from '@iron/secrets-core';
-import { ENVIRONMENTS, ROLES } from '@iron/secrets-core';
+import { ENVIRONMENTS, isoSeconds, ROLES } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { parseDuration } from '../lib/duration.js';
-import { formatTime, jsonTime, printJson } from '../lib/format.js';
+import { formatTime, printJson } from '../lib/format.js';
 import { isTerminal, note, out } from '../lib/io.js';
 import { withSession } from '../lib/open-manager.js';
 import { painterFor } from '../lib/style.js';
@@ -31,10 +31,10 @@ function tokenJson(token: AccessToken) {
     agent_id: token.agentId,
     environments: token.environments,
     secrets: token.secrets,
-    created_at: jsonTime(token.createdAt),
+    created_at: isoSeconds(token.createdAt),
     created_by: token.createdBy,
-    expires_at: jsonTime(token.expiresAt),
-    revoked_at: jsonTime(token.revokedAt),
+    expires_at: isoSeconds(token.expiresAt),
+    revoked_at: isoSeconds(token.revokedAt),
     status: token.status,
   };
 }
