@@ -1,7 +1,12 @@
 // The API reference page: lists the routes of /api/openapi.json. No framework, no third party.
 
-fetch('/api/openapi.json')
-  .then((response) => response.json())
+// The document needs a token, like every /api route: the one the panel keeps for this tab.
+const token = sessionStorage.getItem('iron-secrets-token');
+fetch('/api/openapi.json', { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  .then((response) => {
+    if (!response.ok) throw new Error('sign in on the panel first');
+    return response.json();
+  })
   .then((openapi) => {
     const container = document.getElementById('routes');
     for (const [path, operations] of Object.entries(openapi.paths)) {
@@ -15,4 +20,7 @@ fetch('/api/openapi.json')
         container.append(section);
       }
     }
+  })
+  .catch((error) => {
+    document.getElementById('routes').textContent = String(error.message);
   });

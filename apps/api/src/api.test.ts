@@ -118,10 +118,11 @@ describe('routes', () => {
     });
   });
 
-  it('healthz and the OpenAPI document need no token; the document lists every route', async () => {
-    const { app } = await testApi();
+  it('healthz needs no token; the OpenAPI document needs one and lists every route', async () => {
+    const { app, tokens } = await testApi();
     expect(await json(await app.request('/healthz'))).toEqual({ ok: true });
-    const document = await json(await app.request('/api/openapi.json'));
+    expect((await app.request('/api/openapi.json')).status).toBe(401);
+    const document = await json(await call(app, 'GET', '/api/openapi.json', { token: tokens.viewer }));
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(
       [
@@ -138,7 +139,7 @@ describe('routes', () => {
       'name',
       'value',
     ]);
-    expect((await app.request('/api/docs')).status).toBe(200);
+    expect((await app.request('/docs')).status).toBe(200);
   });
 
   it('sends security headers everywhere, no-store on the API, and logs no value or token', async () => {

@@ -103,8 +103,9 @@ export function createApi(options: ApiOptions): ApiApp {
         errorJson(c, 413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`),
     }),
   );
-  registerMetaRoutes(app);
   const auth = bearerAuth(manager, options.limiter ?? new FailureLimiter());
+  app.use('/api/openapi.json', auth);
+  registerMetaRoutes(app);
   app.use('/api/secrets', auth);
   app.use('/api/secrets/*', auth);
   app.use('/api/session', auth);
