@@ -50,7 +50,10 @@ export const registerServe: CommandRegistrar = (program, io) => {
         const code = (error as NodeJS.ErrnoException).code;
         throw new CliError('USAGE', `cannot listen on ${options.host}:${port} (${code ?? 'error'})`);
       });
-      note(io, `Serving ${database.path} on ${server.url} (panel: ${server.url}/, API reference: ${server.url}/docs)`);
+      note(
+        io,
+        `Serving ${database.path} on ${server.url} (panel: ${server.url}/, API reference: ${server.url}/docs)`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGTERM', stop);
