@@ -100,3 +100,12 @@ export const AuditQuery = z.strictObject({
 export const NameParam = z.strictObject({
   name: SecretName.openapi({ param: { name: 'name', in: 'path' } }),
 });
+
+/** A JSON response of an OpenAPI route. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+/** Every `/api` route takes a bearer token. */
+export const BEARER = [{ bearer: [] }];

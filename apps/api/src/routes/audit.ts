@@ -6,26 +6,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { auditEntryJson, type SecretsManager } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
-import { AuditEntry, AuditQuery, ErrorBody, Verification } from '../schemas.js';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const security = [{ bearer: [] }];
+import { AuditEntry, AuditQuery, BEARER, ErrorBody, jsonResponse, Verification } from '../schemas.js';
 
 export function registerAuditRoutes(app: ApiApp, manager: SecretsManager): void {
   app.openapi(
     createRoute({
       method: 'get',
       path: '/api/secrets/audit',
-      security,
+      security: BEARER,
       request: { query: AuditQuery },
       responses: {
-        200: json(z.array(AuditEntry), 'entries, oldest first'),
-        400: json(ErrorBody, 'invalid request'),
-        401: json(ErrorBody, 'no or invalid token'),
-        403: json(ErrorBody, 'agents may not read the audit log'),
+        200: jsonResponse(z.array(AuditEntry), 'entries, oldest first'),
+        400: jsonResponse(ErrorBody, 'invalid request'),
+        401: jsonResponse(ErrorBody, 'no or invalid token'),
+        403: jsonResponse(ErrorBody, 'agents may not read the audit log'),
       },
     }),
     async (c) => {
@@ -45,11 +39,11 @@ export function registerAuditRoutes(app: ApiApp, manager: SecretsManager): void 
     createRoute({
       method: 'get',
       path: '/api/secrets/audit/verify',
-      security,
+      security: BEARER,
       responses: {
-        200: json(Verification, 'the verification'),
-        401: json(ErrorBody, 'no or invalid token'),
-        403: json(ErrorBody, 'agents may not read the audit log'),
+        200: jsonResponse(Verification, 'the verification'),
+        401: jsonResponse(ErrorBody, 'no or invalid token'),
+        403: jsonResponse(ErrorBody, 'agents may not read the audit log'),
       },
     }),
     async (c) => {

@@ -8,7 +8,7 @@ import { type Environment, isIronSecretsError, type SecretsManager } from '@iron
 import { streamSSE } from 'hono/streaming';
 import type { ApiApp } from '../app.js';
 import { errorJson } from '../error-response.js';
-import { EnvironmentQuery } from '../schemas.js';
+import { BEARER, EnvironmentQuery } from '../schemas.js';
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEP_ALIVE_MS = 15_000;
@@ -22,7 +22,7 @@ export function registerEventRoutes(
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/api/secrets/events',
-    security: [{ bearer: [] }],
+    security: BEARER,
     request: { query: EnvironmentQuery },
     responses: {
       200: {

@@ -7,10 +7,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type SecretsManager, secretJson } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
 import {
+  BEARER,
   Created,
   CreateSecretBody,
   EnvironmentQuery,
   ErrorBody,
+  jsonResponse,
   ListedSecret,
   ListQuery,
   NameParam,
@@ -18,28 +20,23 @@ import {
   UpdateSecretBody,
 } from '../schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
 const errors = {
-  400: json(ErrorBody, 'invalid request'),
-  401: json(ErrorBody, 'no or invalid token'),
-  403: json(ErrorBody, 'the token may not do this'),
+  400: jsonResponse(ErrorBody, 'invalid request'),
+  401: jsonResponse(ErrorBody, 'no or invalid token'),
+  403: jsonResponse(ErrorBody, 'the token may not do this'),
 };
-const security = [{ bearer: [] }];
 
 export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void {
   app.openapi(
     createRoute({
       method: 'post',
       path: '/api/secrets',
-      security,
+      security: BEARER,
       request: { body: { content: { 'application/json': { schema: CreateSecretBody } }, required: true } },
       responses: {
-        201: json(Created, 'created'),
+        201: jsonResponse(Created, 'created'),
         ...errors,
-        409: json(ErrorBody, 'exists in that environment'),
+        409: jsonResponse(ErrorBody, 'exists in that environment'),
       },
     }),
     async (c) => {
@@ -53,9 +50,9 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
     createRoute({
       method: 'get',
       path: '/api/secrets',
-      security,
+      security: BEARER,
       request: { query: ListQuery },
-      responses: { 200: json(z.array(ListedSecret), 'the secrets of the environment'), ...errors },
+      responses: { 200: jsonResponse(z.array(ListedSecret), 'the secrets of the environment'), ...errors },
     }),
     async (c) => {
       const { environment, reveal } = c.req.valid('query');
@@ -70,12 +67,12 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
     createRoute({
       method: 'get',
       path: '/api/secrets/{name}',
-      security,
+      security: BEARER,
       request: { params: NameParam, query: EnvironmentQuery },
       responses: {
-        200: json(SecretValue, 'the value (masked for viewers)'),
+        200: jsonResponse(SecretValue, 'the value (masked for viewers)'),
         ...errors,
-        404: json(ErrorBody, 'not found'),
+        404: jsonResponse(ErrorBody, 'not found'),
       },
     }),
     async (c) => {
@@ -96,15 +93,15 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
     createRoute({
       method: 'put',
       path: '/api/secrets/{name}',
-      security,
+      security: BEARER,
       request: {
         params: NameParam,
         body: { content: { 'application/json': { schema: UpdateSecretBody } }, required: true },
       },
       responses: {
-        200: json(z.object({ name: z.string(), environment: z.string().optional() }), 'updated'),
+        200: jsonResponse(z.object({ name: z.string(), environment: z.string().optional() }), 'updated'),
         ...errors,
-        404: json(ErrorBody, 'not found'),
+        404: jsonResponse(ErrorBody, 'not found'),
       },
     }),
     async (c) => {
@@ -119,9 +116,9 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
     createRoute({
       method: 'delete',
       path: '/api/secrets/{name}',
-      security,
+      security: BEARER,
       request: { params: NameParam, query: EnvironmentQuery },
-      responses: { 204: { description: 'deleted' }, ...errors, 404: json(ErrorBody, 'not found') },
+      responses: { 204: { description: 'deleted' }, ...errors, 404: jsonResponse(ErrorBody, 'not found') },
     }),
     async (c) => {
       const { name } = c.req.valid('param');

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiApp } from '../app.js';
-import { ErrorBody } from '../schemas.js';
+import { BEARER, ErrorBody } from '../schemas.js';
 
 const Session = z
   .object({
@@ -22,7 +22,7 @@ export function registerSessionRoute(app: ApiApp): void {
     createRoute({
       method: 'get',
       path: '/api/session',
-      security: [{ bearer: [] }],
+      security: BEARER,
       responses: {
         200: { content: { 'application/json': { schema: Session } }, description: 'the token' },
         401: { content: { 'application/json': { schema: ErrorBody } }, description: 'no or invalid token' },

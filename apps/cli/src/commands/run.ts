@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import type { SecretSource } from '@iron/secrets-runtime';
 import { CliError, ExitWith } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
-import { environmentFrom } from '../lib/locations.js';
+import { environmentFrom, nonEmpty } from '../lib/locations.js';
 import { existingDatabase } from '../lib/open-manager.js';
 
 interface RunOptions {
@@ -107,7 +107,3 @@ export const registerRun: CommandRegistrar = (program, io) => {
       }
     });
 };
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}

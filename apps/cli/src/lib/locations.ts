@@ -72,6 +72,7 @@ export function operatorName(): string {
   return typeof process.getuid === 'function' ? `uid:${process.getuid()}` : 'operator';
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** An environment variable's value, or undefined when it is unset or empty. */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }

@@ -9,6 +9,7 @@ import {
   decrypt,
   encrypt,
   type KdfParams,
+  randomSalt,
   wipe,
 } from '@iron/secrets-crypto';
 import type { SecretRow, StoredKdfParams } from '@iron/secrets-storage';
@@ -50,6 +51,17 @@ export function isCurrentKdf(kdf: StoredKdfParams): boolean {
     kdf.iterations === CURRENT_KDF.iterations &&
     kdf.parallelism === CURRENT_KDF.parallelism
   );
+}
+
+/**
+ * The salt to seal a row's new value with: an existing row keeps its salt (so its cached key still
+ * serves) while its KDF parameters are current; a new row, or one written under older parameters,
+ * gets a fresh salt (and so today's parameters, R5).
+ */
+export function saltFor(
+  existing: { readonly salt: Uint8Array; readonly kdf: StoredKdfParams } | undefined,
+): Uint8Array {
+  return existing !== undefined && isCurrentKdf(existing.kdf) ? existing.salt : randomSalt();
 }
 
 /** Stored parameters as the KDF takes them; parameters naming another algorithm cannot be used. */

@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AuditOperation } from '@iron/secrets-audit';
-import { randomSalt } from '@iron/secrets-crypto';
 import { type Environment, Operation } from '@iron/secrets-rbac';
 import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
@@ -20,7 +19,7 @@ import {
   type StoredRotation,
   toStoredRotation,
 } from '../lib/rotation-options.js';
-import { CURRENT_KDF, isCurrentKdf } from '../lib/secret-cipher.js';
+import { CURRENT_KDF, saltFor } from '../lib/secret-cipher.js';
 import { assertEnvironment, assertSecretName, assertSecretValue, describeType } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -145,9 +144,7 @@ async function seal(
   rotation: StoredRotation,
 ): Promise<SecretRow> {
   const now = context.now();
-  // An update keeps the row's salt (so the cached key still serves) unless its KDF parameters are
-  // outdated (R5), exactly as updateSecret does.
-  const salt = existing && isCurrentKdf(existing.kdf) ? existing.salt : randomSalt();
+  const salt = saltFor(existing);
   const identity = { id: existing?.id ?? randomUUID(), environment, name: entry.name };
   const sealed = await context.cipher.seal(entry.value, identity, salt, CURRENT_KDF);
   return {

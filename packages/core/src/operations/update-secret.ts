@@ -4,7 +4,6 @@
  * a rotation (R8): the change feed tells running agents.
  */
 import { AuditOperation } from '@iron/secrets-audit';
-import { randomSalt } from '@iron/secrets-crypto';
 import { Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
@@ -12,7 +11,7 @@ import type { ManagerContext } from '../lib/context.js';
 import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
 import { definedRotation, type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
-import { CURRENT_KDF, isCurrentKdf } from '../lib/secret-cipher.js';
+import { CURRENT_KDF, saltFor } from '../lib/secret-cipher.js';
 import { assertOptionalEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -54,10 +53,7 @@ export async function updateSecret(
     });
     if ('error' in found) return refuse(context, facts, found.error);
     const { row } = found;
-    // The salt (and so the cached key) is kept while the row's KDF parameters are current; a row
-    // written under older parameters gets a fresh salt and today's parameters (R5).
-    const current = isCurrentKdf(row.kdf);
-    const salt = current ? row.salt : randomSalt();
+    const salt = saltFor(row);
     const sealed = await context.cipher.seal(newValue, row, salt, CURRENT_KDF);
     const now = context.now();
     const located: AuditFacts = { ...facts, environment: row.environment };
