@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { IronSecretsError } from './errors.js';
 import { SecretsManager } from './secrets-manager.js';
-import { fileManager, newMasterKey } from './test-support.js';
+import { backend, fileManager, newMasterKey } from './test-support.js';
 
 const VALUES = [
   'sk-proj-LEAKCHECK-0123456789abcdef',
@@ -23,35 +23,40 @@ function contains(haystacks: Buffer[], needle: string | Buffer): boolean {
   return haystacks.some((haystack) => haystack.includes(needle));
 }
 
-describe('FR-1.4 + at rest: the database holds no plaintext and no key', () => {
-  it('neither the file nor its WAL contains a value, a masked value or the master key', async () => {
-    const { manager, database, masterKey } = await fileManager();
-    for (const [i, value] of VALUES.entries()) await manager.createSecret(`KEY_${i}`, value, 'production');
-    await manager.updateSecret('KEY_0', `${VALUES[0]}-rotated`);
-    await manager.listSecrets('agent', 'production');
-    const files = databaseFiles(database); // read while open: the WAL still holds the recent writes
-    expect(files.length).toBeGreaterThanOrEqual(2);
-    for (const value of [...VALUES, `${VALUES[0]}-rotated`]) {
-      expect(contains(files, value)).toBe(false);
-      expect(contains(files, 'LEAKCHECK')).toBe(false);
-    }
-    expect(contains(files, masterKey)).toBe(false);
-    expect(contains(files, Buffer.from(masterKey, 'base64'))).toBe(false);
-    await manager.close();
-    expect(contains(databaseFiles(database), 'LEAKCHECK')).toBe(false);
-  });
+// The bytes of a SQLite file and its WAL; PostgreSQL's files belong to its server (issue 7's leak
+// scan reads them).
+describe.skipIf(backend === 'postgres')(
+  'FR-1.4 + at rest: the database file holds no plaintext and no key',
+  () => {
+    it('neither the file nor its WAL contains a value, a masked value or the master key', async () => {
+      const { manager, database, masterKey } = await fileManager();
+      for (const [i, value] of VALUES.entries()) await manager.createSecret(`KEY_${i}`, value, 'production');
+      await manager.updateSecret('KEY_0', `${VALUES[0]}-rotated`);
+      await manager.listSecrets('agent', 'production');
+      const files = databaseFiles(database); // read while open: the WAL still holds the recent writes
+      expect(files.length).toBeGreaterThanOrEqual(2);
+      for (const value of [...VALUES, `${VALUES[0]}-rotated`]) {
+        expect(contains(files, value)).toBe(false);
+        expect(contains(files, 'LEAKCHECK')).toBe(false);
+      }
+      expect(contains(files, masterKey)).toBe(false);
+      expect(contains(files, Buffer.from(masterKey, 'base64'))).toBe(false);
+      await manager.close();
+      expect(contains(databaseFiles(database), 'LEAKCHECK')).toBe(false);
+    });
 
-  it('a deleted secret leaves no ciphertext behind (secure_delete)', async () => {
-    const { manager, database } = await fileManager();
-    await manager.createSecret('GONE', 'value-to-be-deleted', 'production');
-    const db = new BetterSqlite3(database);
-    const row = db.prepare('SELECT encrypted_blob FROM secrets').get() as { encrypted_blob: Buffer };
-    db.close();
-    await manager.deleteSecret('GONE');
-    await manager.close();
-    expect(contains(databaseFiles(database), row.encrypted_blob)).toBe(false);
-  });
-});
+    it('a deleted secret leaves no ciphertext behind (secure_delete)', async () => {
+      const { manager, database } = await fileManager();
+      await manager.createSecret('GONE', 'value-to-be-deleted', 'production');
+      const db = new BetterSqlite3(database);
+      const row = db.prepare('SELECT encrypted_blob FROM secrets').get() as { encrypted_blob: Buffer };
+      db.close();
+      await manager.deleteSecret('GONE');
+      await manager.close();
+      expect(contains(databaseFiles(database), row.encrypted_blob)).toBe(false);
+    });
+  },
+);
 
 describe('values never show in inspect, JSON or errors', () => {
   it('listed metadata hides the value from inspect, JSON and spreads', async () => {
@@ -85,12 +90,15 @@ describe('values never show in inspect, JSON or errors', () => {
       manager.getSecret('NAME', 'admin', { environment: secret }),
       manager.updateSecret('MISSING', secret),
       manager.listSecrets(secret as never, 'production'),
-    ];
-    for (const attempt of attempts) {
-      const error = await attempt.then(
+    ].map((attempt) =>
+      // Handled at once: on a networked database a later attempt may fail before an earlier one.
+      attempt.then(
         () => undefined,
         (e: unknown) => e,
-      );
+      ),
+    );
+    for (const attempt of attempts) {
+      const error = await attempt;
       expect(error).toBeInstanceOf(IronSecretsError);
       expect(`${(error as Error).message} ${inspect(error)}`).not.toContain('LEAKCHECK');
     }

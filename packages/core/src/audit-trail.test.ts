@@ -1,4 +1,3 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SecretsManager } from './secrets-manager.js';
 import { fileManager, memoryManager } from './test-support.js';
@@ -96,22 +95,18 @@ describe('FR-8.3 + R3: the audit log cannot be changed unnoticed', () => {
   }
 
   it('raw UPDATE and DELETE on the audit table fail', async () => {
-    const { database } = await withHistory();
-    const db = new BetterSqlite3(database);
-    expect(() =>
-      db.prepare("UPDATE secret_audit_log SET requester_role = 'viewer' WHERE id = 2").run(),
-    ).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM secret_audit_log WHERE id = 2').run()).toThrow(/append-only/);
-    db.close();
+    const { raw } = await withHistory();
+    await expect(raw("UPDATE secret_audit_log SET requester_role = 'viewer' WHERE id = 2")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(raw('DELETE FROM secret_audit_log WHERE id = 2')).rejects.toThrow(/append-only/);
   });
 
   it("an edit behind the triggers' back is reported by verifyAuditLog", async () => {
-    const { manager, database } = await withHistory();
+    const { manager, raw, dropTrigger } = await withHistory();
     expect(await manager.verifyAuditLog()).toEqual({ ok: true, entries: 3 });
-    const db = new BetterSqlite3(database);
-    db.exec('DROP TRIGGER secret_audit_log_no_update');
-    db.prepare("UPDATE secret_audit_log SET agent_id = 'someone-else' WHERE id = 2").run();
-    db.close();
+    await dropTrigger('secret_audit_log_no_update', 'secret_audit_log');
+    await raw("UPDATE secret_audit_log SET agent_id = 'someone-else' WHERE id = 2");
     expect(await manager.verifyAuditLog()).toMatchObject({
       ok: false,
       firstBadId: 2,
@@ -120,11 +115,9 @@ describe('FR-8.3 + R3: the audit log cannot be changed unnoticed', () => {
   });
 
   it("a deletion behind the triggers' back is reported too", async () => {
-    const { manager, database } = await withHistory();
-    const db = new BetterSqlite3(database);
-    db.exec('DROP TRIGGER secret_audit_log_no_delete');
-    db.prepare('DELETE FROM secret_audit_log WHERE id = 2').run();
-    db.close();
+    const { manager, raw, dropTrigger } = await withHistory();
+    await dropTrigger('secret_audit_log_no_delete', 'secret_audit_log');
+    await raw('DELETE FROM secret_audit_log WHERE id = 2');
     expect(await manager.verifyAuditLog()).toMatchObject({
       ok: false,
       firstBadId: 3,

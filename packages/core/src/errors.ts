@@ -44,6 +44,8 @@ export type ErrorCode =
   | 'SCHEMA_TOO_NEW'
   /** The database schema was changed by hand. */
   | 'SCHEMA_MISMATCH'
+  /** The database's schema is behind this version: run `iron-secrets migrate` (PostgreSQL). */
+  | 'SCHEMA_OUTDATED'
   /** The database's bookkeeping was tampered with (a settings row removed or edited). */
   | 'INTEGRITY_VIOLATION'
   /** The SecretsManager was closed. */

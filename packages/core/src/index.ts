@@ -16,7 +16,9 @@ export {
   ROLES,
   Role,
 } from '@iron/secrets-rbac';
+export type { ChangeSubscription } from '@iron/secrets-storage';
 export type { AccessToken, AccessTokenStatus } from './access-token.js';
+export { type CopyReport, copyDatabase } from './copy-database.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export type { RotationOptions } from './lib/rotation-options.js';
 export { DEFAULT_MAX_VALUE_BYTES, MAX_SECRET_NAME_LENGTH, SECRET_NAME_PATTERN } from './limits.js';
@@ -26,6 +28,7 @@ export {
   MASTER_KEY_VARIABLE,
   masterKeyFromEnvironment,
 } from './master-key-source.js';
+export { type MigrationReport, migrateDatabase } from './migrate-database.js';
 export type { AuditEntry, AuditLogQuery } from './operations/audit-log.js';
 export type { SecretChangeEvent } from './operations/changes.js';
 export type { CreateSecretOptions } from './operations/create-secret.js';

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { DEFAULT_RETENTION_DAYS } from '@iron/secrets-audit';
 import { wipe } from '@iron/secrets-crypto';
 import type { Requester } from '@iron/secrets-rbac';
-import { openStorage, type Storage } from '@iron/secrets-storage';
+import { type ChangeSubscription, openStorage, type Storage } from '@iron/secrets-storage';
 import type { AccessToken } from './access-token.js';
 import { IronSecretsError } from './errors.js';
 import type { ManagerContext } from './lib/context.js';
@@ -44,7 +44,10 @@ const DEFAULT_KEY_CACHE_SIZE = 1024;
 
 /** Options of {@link SecretsManager.open}. */
 export interface OpenOptions {
-  /** A SQLite file path (created if missing) or `':memory:'`. */
+  /**
+   * Where the data is: a SQLite file path (created if missing), `':memory:'`, or a
+   * `postgres://user:password@host:port/database` URL (production mode).
+   */
   readonly database: string;
   /**
    * The master key, base64 of 32 bytes or the bytes themselves. Omitted, it is read from
@@ -61,6 +64,14 @@ export interface OpenOptions {
   readonly auditRetentionDays?: number | undefined;
   /** Milliseconds to wait for another process's write lock; default 5 s. */
   readonly busyTimeoutMs?: number | undefined;
+  /**
+   * Apply pending schema migrations on open. Default: true for SQLite, false for PostgreSQL,
+   * where a schema that is behind is refused with SCHEMA_OUTDATED (run `migrateDatabase` or
+   * `iron-secrets migrate` once, not from every instance).
+   */
+  readonly migrate?: boolean | undefined;
+  /** How often `watchChanges` polls a SQLite file; default 250 ms. PostgreSQL pushes instead. */
+  readonly changePollMs?: number | undefined;
   /** The clock; for tests. */
   readonly clock?: (() => Date) | undefined;
 }
@@ -115,10 +126,11 @@ export class SecretsManager {
     let storage: Storage | undefined;
     try {
       storage = await translated(() =>
-        openStorage(
-          options.database,
-          options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
-        ),
+        openStorage(options.database, {
+          busyTimeoutMs: options.busyTimeoutMs,
+          migrate: options.migrate,
+          changePollMs: options.changePollMs,
+        }),
       );
       const { auditChainKey, fingerprint } = await translated(() => bindMasterKey(storage!, masterKey));
       return new SecretsManager({
@@ -315,6 +327,26 @@ export class SecretsManager {
     options?: { requester?: RequesterInput; limit?: number },
   ): Promise<SecretChangeEvent[]> {
     return this.#run((context) => changesSince(context, seq, options));
+  }
+
+  /**
+   * Calls `listener` with the latest sequence number whenever the change feed moves, whichever
+   * process or instance made the change: SQLite is polled, PostgreSQL announces changes with
+   * LISTEN/NOTIFY. The number may repeat or skip: read `changesSince(lastSeen)` on each call.
+   *
+   * @example
+   * ```ts
+   * const watch = await manager.watchChanges(async () => refresh(await manager.changesSince(seen)));
+   * await watch.close();
+   * ```
+   */
+  watchChanges(listener: (latest: number) => void): Promise<ChangeSubscription> {
+    if (typeof listener !== 'function') {
+      return Promise.reject(
+        new IronSecretsError('INVALID_ARGUMENT', 'watchChanges needs a listener function'),
+      );
+    }
+    return this.#run((context) => context.storage.watchChanges(listener));
   }
 
   /**

@@ -1,7 +1,6 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SecretsManager } from './secrets-manager.js';
-import { fileManager, newMasterKey } from './test-support.js';
+import { fileManager, newMasterKey, type TestManager } from './test-support.js';
 
 async function storedSecrets() {
   const opened = await fileManager();
@@ -10,14 +9,12 @@ async function storedSecrets() {
   return opened;
 }
 
-function flipBit(database: string, column: string, name: string, byte: 'first' | 'last') {
-  const db = new BetterSqlite3(database);
-  const row = db.prepare(`SELECT ${column} AS v FROM secrets WHERE name = ?`).get(name) as { v: Buffer };
-  const bytes = Buffer.from(row.v);
+async function flipBit({ raw }: TestManager, column: string, name: string, byte: 'first' | 'last') {
+  const [row] = await raw(`SELECT ${column} AS v FROM secrets WHERE name = $1`, [name]);
+  const bytes = Buffer.from(row!.v as Buffer);
   const index = byte === 'first' ? 0 : bytes.length - 1;
   bytes[index]! ^= 0x01;
-  db.prepare(`UPDATE secrets SET ${column} = ? WHERE name = ?`).run(bytes, name);
-  db.close();
+  await raw(`UPDATE secrets SET ${column} = $1 WHERE name = $2`, [bytes, name]);
 }
 
 describe('FR-2.4/2.5: tampering is DECRYPTION_FAILED and a failed audit entry', () => {
@@ -27,8 +24,9 @@ describe('FR-2.4/2.5: tampering is DECRYPTION_FAILED and a failed audit entry', 
     ['nonce', 'first'],
     ['salt', 'first'],
   ] as const)('a bit flip in %s (%s byte)', async (column, byte) => {
-    const { manager, database } = await storedSecrets();
-    flipBit(database, column, 'FIRST', byte);
+    const opened = await storedSecrets();
+    const { manager } = opened;
+    await flipBit(opened, column, 'FIRST', byte);
     await expect(manager.getSecret('FIRST', 'agent')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
     await expect(manager.listSecrets('agent', 'production')).rejects.toMatchObject({
       code: 'DECRYPTION_FAILED',
@@ -40,33 +38,25 @@ describe('FR-2.4/2.5: tampering is DECRYPTION_FAILED and a failed audit entry', 
   });
 
   it('R4: a ciphertext swapped between rows does not decrypt under the other name', async () => {
-    const { manager, database } = await storedSecrets();
-    const db = new BetterSqlite3(database);
-    const copy = db
-      .prepare("SELECT encrypted_blob, nonce, salt FROM secrets WHERE name = 'SECOND'")
-      .get() as Record<string, Buffer>;
-    db.prepare("UPDATE secrets SET encrypted_blob = ?, nonce = ?, salt = ? WHERE name = 'FIRST'").run(
-      copy.encrypted_blob,
-      copy.nonce,
-      copy.salt,
-    );
-    db.close();
+    const { manager, raw } = await storedSecrets();
+    const [copy] = await raw("SELECT encrypted_blob, nonce, salt FROM secrets WHERE name = 'SECOND'");
+    await raw("UPDATE secrets SET encrypted_blob = $1, nonce = $2, salt = $3 WHERE name = 'FIRST'", [
+      copy!.encrypted_blob,
+      copy!.nonce,
+      copy!.salt,
+    ]);
     await expect(manager.getSecret('FIRST', 'agent')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
   });
 
   it('R4: a row moved to another environment does not decrypt', async () => {
-    const { manager, database } = await storedSecrets();
-    const db = new BetterSqlite3(database);
-    db.prepare("UPDATE secrets SET environment = 'development' WHERE name = 'FIRST'").run();
-    db.close();
+    const { manager, raw } = await storedSecrets();
+    await raw("UPDATE secrets SET environment = 'development' WHERE name = 'FIRST'");
     await expect(manager.getSecret('FIRST', 'agent')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
   });
 
   it('a row claiming absurd Argon2 parameters is refused without allocating', async () => {
-    const { manager, database } = await storedSecrets();
-    const db = new BetterSqlite3(database);
-    db.prepare("UPDATE secrets SET kdf_memory_kib = 1073741824 WHERE name = 'FIRST'").run();
-    db.close();
+    const { manager, raw } = await storedSecrets();
+    await raw("UPDATE secrets SET kdf_memory_kib = 1073741824 WHERE name = 'FIRST'");
     await expect(manager.getSecret('FIRST', 'agent')).rejects.toMatchObject({
       code: 'KEY_DERIVATION_FAILED',
     });
@@ -75,13 +65,12 @@ describe('FR-2.4/2.5: tampering is DECRYPTION_FAILED and a failed audit entry', 
 
 describe('R6: the master key belongs to the database', () => {
   it('a different master key gets MASTER_KEY_MISMATCH at open, before any read', async () => {
-    const { manager, database } = await storedSecrets();
+    const { manager, database, raw } = await storedSecrets();
     await manager.close();
     const opening = SecretsManager.open({ database, masterKey: newMasterKey() });
     await expect(opening).rejects.toMatchObject({ code: 'MASTER_KEY_MISMATCH' });
-    const db = new BetterSqlite3(database);
-    expect(db.prepare('SELECT count(*) AS n FROM secret_audit_log').get()).toEqual({ n: 2 }); // nothing was read
-    db.close();
+    const [count] = await raw('SELECT count(*) AS n FROM secret_audit_log');
+    expect(Number(count!.n)).toBe(2); // nothing was read
   });
 
   it('the same key opens it again', async () => {
@@ -94,11 +83,9 @@ describe('R6: the master key belongs to the database', () => {
   });
 
   it('a removed fingerprint is an integrity violation, not a fresh start', async () => {
-    const { manager, database, masterKey } = await storedSecrets();
+    const { manager, database, masterKey, raw } = await storedSecrets();
     await manager.close();
-    const db = new BetterSqlite3(database);
-    db.prepare("DELETE FROM iron_meta WHERE key = 'master_key_fingerprint'").run();
-    db.close();
+    await raw("DELETE FROM iron_meta WHERE key = 'master_key_fingerprint'");
     await expect(SecretsManager.open({ database, masterKey })).rejects.toMatchObject({
       code: 'INTEGRITY_VIOLATION',
     });

@@ -1,11 +1,15 @@
 /**
  * @module @iron/secrets-storage
- * Every line of SQL in Iron Secrets: versioned migrations and the SQLite adapter behind one
- * asynchronous interface. Storage never sees a plaintext value or a key.
+ * Every line of SQL in Iron Secrets: versioned migrations and the SQLite and PostgreSQL adapters
+ * behind one asynchronous interface. Storage never sees a plaintext value or a key.
  */
-export { openStorage } from './open-storage.js';
+export { type CopyReport, copyStorage } from './copy-storage.js';
+export { type MigrationReport, migrateStorage, openStorage, type StorageOptions } from './open-storage.js';
+export { isPostgresUrl } from './postgres/connection-url.js';
+export { openPostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage.js';
 export type {
   AccessTokenRow,
+  AnchorRecord,
   AuditAnchorRow,
   AuditQuery,
   AuditRow,
@@ -21,8 +25,11 @@ export type {
   AccessTokensTable,
   AuditTable,
   ChangeFeed,
+  ChangeListener,
+  ChangeSubscription,
   MetaTable,
   MigrationStatus,
+  RestoreTables,
   SecretsTable,
   Storage,
   Transaction,

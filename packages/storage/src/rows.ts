@@ -86,6 +86,12 @@ export interface AuditAnchorRow {
   readonly hash: string;
 }
 
+/** A pruning anchor with its bookkeeping, as copied between databases. */
+export interface AnchorRecord extends AuditAnchorRow {
+  readonly prunedCount: number;
+  readonly prunedAt: number;
+}
+
 /** What a change to a secret was, for the change feed (never the value). */
 export interface SecretChange {
   readonly seq: number;

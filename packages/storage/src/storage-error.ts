@@ -9,6 +9,8 @@ export type StorageErrorCode =
   | 'SCHEMA_TOO_NEW'
   /** An applied migration differs from the one this version ships: the schema was tampered with. */
   | 'SCHEMA_MISMATCH'
+  /** The database's schema is behind this version and migrating was not asked for (PostgreSQL). */
+  | 'SCHEMA_OUTDATED'
   /** The database could not be opened or read as an Iron Secrets database. */
   | 'STORAGE_UNAVAILABLE'
   /** A statement failed: a constraint, a lock held too long, a full disk. */

@@ -1,11 +1,12 @@
 /**
  * @module storage
- * The one asynchronous storage interface. SQLite implements it now and PostgreSQL later, so it is
- * shaped for a networked database: every call returns a promise, and everything that must happen
- * together happens inside {@link Storage.transaction}.
+ * The one asynchronous storage interface, implemented by SQLite (embedded) and PostgreSQL
+ * (production). It is shaped for a networked database: every call returns a promise, and
+ * everything that must happen together happens inside {@link Storage.transaction}.
  */
 import type {
   AccessTokenRow,
+  AnchorRecord,
   AuditAnchorRow,
   AuditQuery,
   AuditRow,
@@ -63,6 +64,8 @@ export interface MetaTable {
   get(key: string): Promise<string | undefined>;
   /** Sets a value; refuses to replace an existing one unless `replace` is true. */
   set(key: string, value: string, options?: { replace?: boolean }): Promise<void>;
+  /** Every setting, by key (copying an installation). */
+  entries(): Promise<[key: string, value: string][]>;
 }
 
 /** The change feed: one row per create, update and delete, in commit order. */
@@ -84,6 +87,20 @@ export interface AccessTokensTable {
   revoke(id: string, revokedAt: number): Promise<boolean>;
 }
 
+/**
+ * Loading rows verbatim, ids and sequence numbers kept, into an empty database: how
+ * `copyStorage` moves an installation without breaking its audit chain. Nothing else uses it.
+ */
+export interface RestoreTables {
+  /** Every pruning anchor, oldest first (reading the source). */
+  anchors(): Promise<AnchorRecord[]>;
+  auditEntries(entries: readonly StoredAuditRow[]): Promise<void>;
+  anchor(anchor: AnchorRecord): Promise<void>;
+  change(change: SecretChange): Promise<void>;
+  /** After loading: the next id and sequence number follow the loaded ones. */
+  finish(): Promise<void>;
+}
+
 /** What a transaction can touch. Valid only until the transaction's function settles. */
 export interface Transaction {
   readonly secrets: SecretsTable;
@@ -91,6 +108,7 @@ export interface Transaction {
   readonly meta: MetaTable;
   readonly changes: ChangeFeed;
   readonly tokens: AccessTokensTable;
+  readonly restore: RestoreTables;
 }
 
 /** Options of {@link Storage.transaction}. */
@@ -105,18 +123,39 @@ export interface MigrationStatus {
   readonly name: string;
 }
 
+/**
+ * Called when the change feed moved: `latest` is a sequence number at least as new as the newest
+ * change. It may repeat, or skip numbers: a listener re-reads the feed from what it last saw.
+ */
+export type ChangeListener = (latest: number) => void;
+
+/** A subscription to the change feed; `close()` ends it. */
+export interface ChangeSubscription {
+  close(): Promise<void>;
+}
+
 /** An opened database. */
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
-  /** A printable description of where the data is (a path; never a password). */
+  /** A printable description of where the data is (a path, or a URL without its password). */
   readonly location: string;
+  /** The migrations this open applied (empty when the schema was already current). */
+  readonly migratedNow: readonly MigrationStatus[];
   /**
    * Runs `work` in one transaction: it commits when `work` resolves and rolls back when it
-   * rejects. Transactions on one Storage never interleave. Keep slow non-database work (key
-   * derivation) outside: other transactions wait for this one.
+   * rejects. Writing transactions never interleave, on one Storage or (PostgreSQL) across every
+   * instance on the database; read-only ones may run alongside. Keep slow non-database work (key
+   * derivation) outside: other transactions wait for this one. On PostgreSQL `work` may run again
+   * when the database aborted the attempt (a serialization failure, a dropped connection before
+   * commit), so it must have no effect outside `tx`.
    */
   transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** The migrations applied to this database, oldest first. */
   appliedMigrations(): Promise<MigrationStatus[]>;
+  /**
+   * Tells `listener` when the change feed moves, whoever changed it: another process on the same
+   * SQLite file (polled), another instance on the same PostgreSQL database (LISTEN/NOTIFY).
+   */
+  watchChanges(listener: ChangeListener): Promise<ChangeSubscription>;
   close(): Promise<void>;
 }

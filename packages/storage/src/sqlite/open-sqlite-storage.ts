@@ -5,11 +5,20 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { ChangeListeners } from '../lib/change-listeners.js';
 import { Mutex } from '../lib/mutex.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite.js';
-import type { MigrationStatus, Storage, Transaction, TransactionOptions } from '../storage.js';
+import type {
+  ChangeListener,
+  ChangeSubscription,
+  MigrationStatus,
+  Storage,
+  Transaction,
+  TransactionOptions,
+} from '../storage.js';
 import { StorageError } from '../storage-error.js';
 import { migrateSqlite } from './migrate-sqlite.js';
+import { DEFAULT_CHANGE_POLL_MS, pollChanges } from './poll-changes.js';
 import { sqliteTransaction } from './sqlite-transaction.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -23,6 +32,13 @@ const DATABASE_FILE_MODE = 0o600;
 export interface SqliteStorageOptions {
   /** Milliseconds to wait for another process's write lock; default 5 s. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Apply pending migrations on open; default true (one file on one machine). False refuses a
+   * database whose schema is behind (SCHEMA_OUTDATED).
+   */
+  readonly migrate?: boolean;
+  /** How often {@link Storage.watchChanges} polls the file; default 250 ms. */
+  readonly changePollMs?: number;
 }
 
 /**
@@ -58,8 +74,19 @@ export async function openSqliteStorage(path: string, options: SqliteStorageOpti
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
     db.pragma('temp_store = MEMORY');
-    migrateSqlite(db, SQLITE_MIGRATIONS, Math.floor(Date.now() / 1000));
-    return new SqliteStorage(db, path, prepareStatements(db));
+    const migratedNow = migrateSqlite(
+      db,
+      SQLITE_MIGRATIONS,
+      Math.floor(Date.now() / 1000),
+      options.migrate ?? true,
+    );
+    return new SqliteStorage(
+      db,
+      path,
+      prepareStatements(db),
+      migratedNow,
+      options.changePollMs ?? DEFAULT_CHANGE_POLL_MS,
+    );
   } catch (error) {
     db.close();
     if (error instanceof StorageError) throw error;
@@ -74,15 +101,33 @@ export async function openSqliteStorage(path: string, options: SqliteStorageOpti
 class SqliteStorage implements Storage {
   readonly dialect = 'sqlite';
   readonly location: string;
+  readonly migratedNow: readonly MigrationStatus[];
   readonly #db: Database;
   readonly #statements: Statements;
   readonly #mutex = new Mutex();
+  readonly #changes: ChangeListeners;
   #closed = false;
 
-  constructor(db: Database, location: string, statements: Statements) {
+  constructor(
+    db: Database,
+    location: string,
+    statements: Statements,
+    migratedNow: readonly MigrationStatus[],
+    changePollMs: number,
+  ) {
     this.#db = db;
     this.location = location;
     this.#statements = statements;
+    this.migratedNow = migratedNow;
+    this.#changes = new ChangeListeners(
+      pollChanges(() => this.transaction((tx) => tx.changes.latest(), { readOnly: true }), changePollMs),
+    );
+  }
+
+  watchChanges(listener: ChangeListener): Promise<ChangeSubscription> {
+    if (this.#closed)
+      return Promise.reject(new StorageError('STORAGE_UNAVAILABLE', 'the database is closed'));
+    return this.#changes.add(listener);
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -118,7 +163,8 @@ class SqliteStorage implements Storage {
     );
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#changes.stop();
     return this.#mutex.run(async () => {
       if (this.#closed) return;
       this.#closed = true;

@@ -2,22 +2,25 @@
  * @module sqlite-transaction
  * The tables of {@link Transaction} on one SQLite connection.
  */
-import type { AuditAnchorRow, AuditQuery, SecretChange, SecretRow } from '../rows.js';
-import type { Transaction } from '../storage.js';
-import { StorageError } from '../storage-error.js';
+
 import {
   auditValues,
-  type SqliteAuditRow,
-  type SqliteChangeRow,
-  type SqliteSecretRow,
-  type SqliteTokenRow,
+  type DbAnchorRow,
+  type DbAuditRow,
+  type DbChangeRow,
+  type DbSecretRow,
+  type DbTokenRow,
   secretParams,
+  toAnchorRecord,
   toAuditRow,
   toChange,
   tokenParams,
   toSecretRow,
   toTokenRow,
-} from './row-mapping.js';
+} from '../lib/row-mapping.js';
+import type { AuditAnchorRow, AuditQuery, SecretChange, SecretRow } from '../rows.js';
+import type { Transaction } from '../storage.js';
+import { StorageError } from '../storage-error.js';
 import type { Statements } from './statements.js';
 
 /** The most entries one audit query returns; callers page with `afterId`. */
@@ -44,18 +47,18 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
         run(() => (s.insertSecret.run(secretParams(row)).changes === 1 ? 'inserted' : 'exists')),
       find: (environment: string, name: string) =>
         run(() => {
-          const row = s.findSecret.get(environment, name) as SqliteSecretRow | undefined;
+          const row = s.findSecret.get(environment, name) as DbSecretRow | undefined;
           return row && toSecretRow(row);
         }),
       findByName: (name: string, environments?: readonly string[]) =>
         run(() =>
-          (s.findSecretsByName.all(name) as SqliteSecretRow[])
+          (s.findSecretsByName.all(name) as DbSecretRow[])
             .filter((row) => environments === undefined || environments.includes(row.environment))
             .map(toSecretRow),
         ),
       list: (environment: string) =>
-        run(() => (s.listSecrets.all(environment) as SqliteSecretRow[]).map(toSecretRow)),
-      listAll: () => run(() => (s.listAllSecrets.all() as SqliteSecretRow[]).map(toSecretRow)),
+        run(() => (s.listSecrets.all(environment) as DbSecretRow[]).map(toSecretRow)),
+      listAll: () => run(() => (s.listAllSecrets.all() as DbSecretRow[]).map(toSecretRow)),
       update: (id, expectedVersion, update) =>
         run(
           () =>
@@ -101,7 +104,7 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
             until: query.until ?? null,
             after_id: query.afterId ?? 0,
             limit: Math.min(query.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),
-          }) as SqliteAuditRow[];
+          }) as DbAuditRow[];
           if (query.latest) rows.reverse();
           return rows.map(toAuditRow);
         }),
@@ -125,6 +128,12 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
     },
 
     meta: {
+      entries: () =>
+        run(() =>
+          (s.metaEntries.all() as { key: string; value: string }[]).map(
+            ({ key, value }) => [key, value] as [string, string],
+          ),
+        ),
       get: (key: string) => run(() => (s.getMeta.get(key) as { value: string } | undefined)?.value),
       set: (key: string, value: string, options: { replace?: boolean } = {}) =>
         run(() => {
@@ -148,7 +157,7 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
         ),
       since: (seq: number, limit = MAX_CHANGES_PAGE) =>
         run(() =>
-          (s.changesSince.all(seq, Math.min(limit, MAX_CHANGES_PAGE)) as SqliteChangeRow[]).map(toChange),
+          (s.changesSince.all(seq, Math.min(limit, MAX_CHANGES_PAGE)) as DbChangeRow[]).map(toChange),
         ),
       latest: () => run(() => (s.latestChange.get() as { seq: number }).seq),
     },
@@ -160,11 +169,29 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
         }),
       find: (id: string) =>
         run(() => {
-          const row = s.findToken.get(id) as SqliteTokenRow | undefined;
+          const row = s.findToken.get(id) as DbTokenRow | undefined;
           return row && toTokenRow(row);
         }),
-      list: () => run(() => (s.listTokens.all() as SqliteTokenRow[]).map(toTokenRow)),
+      list: () => run(() => (s.listTokens.all() as DbTokenRow[]).map(toTokenRow)),
       revoke: (id: string, revokedAt: number) => run(() => s.revokeToken.run(revokedAt, id).changes === 1),
+    },
+
+    restore: {
+      anchors: () => run(() => (s.allAnchors.all() as DbAnchorRow[]).map(toAnchorRecord)),
+      auditEntries: (entries) =>
+        run(() => {
+          for (const entry of entries) s.restoreAudit.run(entry.id, ...auditValues(entry));
+        }),
+      anchor: (anchor) =>
+        run(() => {
+          s.restoreAnchor.run(anchor.throughId, anchor.hash, anchor.prunedCount, anchor.prunedAt);
+        }),
+      change: (change) =>
+        run(() => {
+          s.restoreChange.run(change.seq, change.kind, change.name, change.environment, change.changedAt);
+        }),
+      // AUTOINCREMENT keeps its counter past explicit ids by itself.
+      finish: () => run(() => undefined),
     },
   };
   return tx;

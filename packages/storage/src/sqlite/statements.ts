@@ -63,6 +63,7 @@ const SQL = {
     'DELETE FROM secret_changes WHERE changed_at < ? AND seq < (SELECT max(seq) FROM secret_changes)',
 
   getMeta: 'SELECT value FROM iron_meta WHERE key = ?',
+  metaEntries: 'SELECT key, value FROM iron_meta ORDER BY key',
   insertMeta: 'INSERT INTO iron_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
   upsertMeta:
     'INSERT INTO iron_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -77,6 +78,15 @@ const SQL = {
   findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = ?`,
   listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, rowid`,
   revokeToken: 'UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+
+  allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
+  restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,
+         error_message, timestamp, environment, requester_id, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  restoreAnchor:
+    'INSERT INTO audit_chain_anchors (through_id, hash, pruned_count, pruned_at) VALUES (?, ?, ?, ?)',
+  restoreChange:
+    'INSERT INTO secret_changes (seq, kind, secret_name, environment, changed_at) VALUES (?, ?, ?, ?, ?)',
 } as const;
 
 /** Every statement, prepared. */

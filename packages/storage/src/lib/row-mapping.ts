@@ -1,11 +1,19 @@
 /**
  * @module row-mapping
- * SQLite rows (snake_case, 0/1 booleans, Buffers) to storage rows and back.
+ * Database rows (snake_case, Buffers) to storage rows and back: the same column names on SQLite and
+ * PostgreSQL; only booleans differ (0/1 against true/false).
  */
-import type { AccessTokenRow, AuditRow, SecretChange, SecretRow, StoredAuditRow } from '../rows.js';
+import type {
+  AccessTokenRow,
+  AnchorRecord,
+  AuditRow,
+  SecretChange,
+  SecretRow,
+  StoredAuditRow,
+} from '../rows.js';
 
-/** A `secrets` row as better-sqlite3 returns it. */
-export interface SqliteSecretRow {
+/** A `secrets` row as the driver returns it. */
+export interface DbSecretRow {
   id: string;
   name: string;
   environment: string;
@@ -24,7 +32,7 @@ export interface SqliteSecretRow {
   rotate_every_seconds: number | null;
 }
 
-export function toSecretRow(row: SqliteSecretRow): SecretRow {
+export function toSecretRow(row: DbSecretRow): SecretRow {
   return {
     id: row.id,
     name: row.name,
@@ -69,14 +77,14 @@ export function secretParams(row: SecretRow) {
   };
 }
 
-/** A `secret_audit_log` row as better-sqlite3 returns it. */
-export interface SqliteAuditRow {
+/** A `secret_audit_log` row as the driver returns it. */
+export interface DbAuditRow {
   id: number;
   secret_name: string;
   operation: AuditRow['operation'];
   requester_role: AuditRow['requesterRole'];
   agent_id: string | null;
-  success: number;
+  success: number | boolean;
   error_message: string | null;
   timestamp: number;
   environment: string | null;
@@ -85,7 +93,7 @@ export interface SqliteAuditRow {
   hash: string;
 }
 
-export function toAuditRow(row: SqliteAuditRow): StoredAuditRow {
+export function toAuditRow(row: DbAuditRow): StoredAuditRow {
   return {
     id: row.id,
     timestamp: row.timestamp,
@@ -95,7 +103,7 @@ export function toAuditRow(row: SqliteAuditRow): StoredAuditRow {
     requesterRole: row.requester_role,
     agentId: row.agent_id,
     requesterId: row.requester_id,
-    success: row.success === 1,
+    success: row.success === 1 || row.success === true,
     errorMessage: row.error_message,
     prevHash: row.prev_hash,
     hash: row.hash,
@@ -119,7 +127,7 @@ export function auditValues(entry: AuditRow) {
   ] as const;
 }
 
-export interface SqliteChangeRow {
+export interface DbChangeRow {
   seq: number;
   kind: SecretChange['kind'];
   secret_name: string;
@@ -127,7 +135,7 @@ export interface SqliteChangeRow {
   changed_at: number;
 }
 
-export function toChange(row: SqliteChangeRow): SecretChange {
+export function toChange(row: DbChangeRow): SecretChange {
   return {
     seq: row.seq,
     kind: row.kind,
@@ -137,8 +145,8 @@ export function toChange(row: SqliteChangeRow): SecretChange {
   };
 }
 
-/** An `access_tokens` row as better-sqlite3 returns it; the scopes are JSON arrays. */
-export interface SqliteTokenRow {
+/** An `access_tokens` row as the driver returns it; the scopes are JSON arrays. */
+export interface DbTokenRow {
   id: string;
   token_hash: string;
   role: AccessTokenRow['role'];
@@ -151,7 +159,7 @@ export interface SqliteTokenRow {
   revoked_at: number | null;
 }
 
-export function toTokenRow(row: SqliteTokenRow): AccessTokenRow {
+export function toTokenRow(row: DbTokenRow): AccessTokenRow {
   return {
     id: row.id,
     tokenHash: row.token_hash,
@@ -195,4 +203,21 @@ function jsonList(text: string | null): readonly string[] | null {
     // fall through: damaged
   }
   return [];
+}
+
+/** An `audit_chain_anchors` row as the driver returns it. */
+export interface DbAnchorRow {
+  through_id: number;
+  hash: string;
+  pruned_count: number;
+  pruned_at: number;
+}
+
+export function toAnchorRecord(row: DbAnchorRow): AnchorRecord {
+  return {
+    throughId: row.through_id,
+    hash: row.hash,
+    prunedCount: row.pruned_count,
+    prunedAt: row.pruned_at,
+  };
 }
