@@ -191,10 +191,11 @@ describe('the server', () => {
     const manager = await SecretsManager.open({
       database: ':memory:',
       masterKey: randomBytes(32).toString('base64'),
+      changePollMs: 20,
     });
     const { token } = await manager.createToken({ role: 'admin' });
     const lines: string[] = [];
-    const server = await startServer({ manager, port: 0, log: (line) => lines.push(line), eventPollMs: 20 });
+    const server = await startServer({ manager, port: 0, log: (line) => lines.push(line) });
     const headers = { authorization: `Bearer ${token}` };
     const events = await fetch(`${server.url}/api/secrets/events?environment=production`, { headers });
     const inFlight = fetch(`${server.url}/api/secrets`, {

@@ -34,8 +34,6 @@ export interface ApiOptions {
   readonly manager: SecretsManager;
   /** Where access-log lines go (never a value or a token); default nowhere. */
   readonly log?: ((line: string) => void) | undefined;
-  /** How often change events are polled for, in ms; default 250. */
-  readonly eventPollMs?: number | undefined;
   /** Authentication failures per address; for tests. */
   readonly limiter?: FailureLimiter | undefined;
   /** Aborted when the server shuts down: event streams end so that shutdown is not held open. */
@@ -113,7 +111,7 @@ export function createApi(options: ApiOptions): ApiApp {
   registerPanelRoutes(app);
   // The audit and events routes come before `/api/secrets/{name}`, which would shadow them.
   registerAuditRoutes(app, manager);
-  registerEventRoutes(app, manager, options.eventPollMs ?? 250, options.closing);
+  registerEventRoutes(app, manager, options.closing);
   registerSecretRoutes(app, manager);
 
   app.notFound((c) => errorJson(c, 404, 'NOT_FOUND', 'no such route; see /api/openapi.json'));

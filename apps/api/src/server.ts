@@ -16,7 +16,6 @@ export interface ServerOptions {
   readonly port?: number | undefined;
   /** Access log and warnings. */
   readonly log?: ((line: string) => void) | undefined;
-  readonly eventPollMs?: number | undefined;
 }
 
 /** A running server. */
@@ -48,7 +47,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createApi({
     manager: options.manager,
     log: options.log,
-    eventPollMs: options.eventPollMs,
     closing: closing.signal,
   });
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -31,13 +31,13 @@ export async function testApi(): Promise<{
   const manager = await SecretsManager.open({
     database: ':memory:',
     masterKey: randomBytes(32).toString('base64'),
+    changePollMs: 50,
   });
   cleanups.push(() => manager.close());
   const log: string[] = [];
   const app = createApi({
     manager,
     log: (line) => log.push(line),
-    eventPollMs: 50,
     limiter: new FailureLimiter(),
   });
   const token = async (options: Parameters<SecretsManager['createToken']>[0]) =>

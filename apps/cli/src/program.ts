@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerCopy } from './commands/copy.js';
 import { registerDelete } from './commands/delete.js';
 import { registerExport } from './commands/export.js';
 import { registerGet } from './commands/get.js';
@@ -14,6 +15,7 @@ import { registerInit } from './commands/init.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerList } from './commands/list.js';
 import { registerMasterKey } from './commands/master-key.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerSet } from './commands/set.js';
@@ -41,12 +43,15 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerMasterKey,
   registerRun,
   registerServe,
+  registerMigrate,
+  registerCopy,
 ];
 
 const ENVIRONMENT_HELP = `Environment variables:
   IRON_CAGE_MASTER_KEY       the master key: base64 of 32 bytes (make one with \`iron-secrets keygen\`)
   IRON_CAGE_MASTER_KEY_FILE  or a file holding it (containers, systemd credentials)
-  IRON_SECRETS_DB            the database (default: $XDG_DATA_HOME/iron-secrets/secrets.db)
+  IRON_SECRETS_DB            the database: a file, or postgres://user:password@host:port/db
+                             (default: $XDG_DATA_HOME/iron-secrets/secrets.db)
   IRON_SECRETS_ENV           the environment when --env is not given (default: development)
   NO_COLOR                   no colour even on a terminal
   IRON_SECRETS_DEBUG=1       stack traces with errors`;
@@ -56,7 +61,10 @@ export function buildProgram(io: Io): Command {
   const program = new Command('iron-secrets')
     .description('Secrets for AI agents: encrypted at rest, injected at run time, audited, rotated live.')
     .version(version(), '-V, --version')
-    .option('--db <path>', 'the database file (default: $IRON_SECRETS_DB, else the per-user data directory)')
+    .option(
+      '--db <path>',
+      'the database file or postgres:// URL (default: $IRON_SECRETS_DB, else the per-user data directory)',
+    )
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({

@@ -19,12 +19,13 @@ export const registerInit: CommandRegistrar = (program, io) => {
       examples(
         'export IRON_CAGE_MASTER_KEY="$(iron-secrets keygen)" && iron-secrets init',
         'iron-secrets init --db /var/lib/iron-secrets/secrets.db',
+        'IRON_SECRETS_DB=postgres://iron@db.internal/iron iron-secrets init   # migrates, then binds the key',
       ),
     )
     .action(async (_options, command) => {
       const global = globalOptions(command);
-      const { path } = databaseLocation(io, global.db);
-      const existed = existsSync(path);
+      const { path, printable, isUrl } = databaseLocation(io, global.db);
+      const existed = isUrl || existsSync(path);
       try {
         await withSession(io, global, true, async () => {});
       } catch (error) {
@@ -41,7 +42,11 @@ export const registerInit: CommandRegistrar = (program, io) => {
       }
       out(
         io,
-        existed ? `Database already exists at ${path} (master key checked)` : `Created database at ${path}`,
+        isUrl
+          ? `Database ${printable} is ready (schema up to date, master key checked)`
+          : existed
+            ? `Database already exists at ${path} (master key checked)`
+            : `Created database at ${path}`,
       );
     });
 };

@@ -56,7 +56,7 @@ export const registerMasterKey: CommandRegistrar = (program, io) => {
           .finally(() => bar.done());
         note(
           io,
-          `Re-encrypted ${reencrypted} secret${reencrypted === 1 ? '' : 's'} in ${database.path} under the new master key.`,
+          `Re-encrypted ${reencrypted} secret${reencrypted === 1 ? '' : 's'} in ${database.printable} under the new master key.`,
         );
         note(
           io,

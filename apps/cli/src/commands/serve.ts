@@ -52,7 +52,7 @@ export const registerServe: CommandRegistrar = (program, io) => {
       });
       note(
         io,
-        `Serving ${database.path} on ${server.url} (panel: ${server.url}/, API reference: ${server.url}/docs)`,
+        `Serving ${database.printable} on ${server.url} (panel: ${server.url}/, API reference: ${server.url}/docs)`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -9,7 +9,7 @@ import { ENVIRONMENTS, type Environment } from '@iron/secrets-core';
 import { CliError } from './cli-error.js';
 import type { Io } from './io.js';
 
-/** The variable naming the database (a path, or later a `postgres://` URL). */
+/** The variable naming the database: a SQLite file path or a `postgres://` URL. */
 export const DATABASE_VARIABLE = 'IRON_SECRETS_DB';
 /** The variable naming the default environment. */
 export const ENVIRONMENT_VARIABLE = 'IRON_SECRETS_ENV';
@@ -18,7 +18,12 @@ export const DEFAULT_ENVIRONMENT: Environment = 'development';
 
 /** The database a command opens, and whether it is the per-user default. */
 export interface DatabaseLocation {
+  /** A file path or a URL, as given: may hold a password, so never print it. */
   readonly path: string;
+  /** What may be printed: the path, or the URL with its password masked. */
+  readonly printable: string;
+  /** A `postgres://` URL (production mode) rather than a file. */
+  readonly isUrl: boolean;
   readonly isDefault: boolean;
 }
 
@@ -29,8 +34,25 @@ export interface DatabaseLocation {
  */
 export function databaseLocation(io: Io, flag: string | undefined): DatabaseLocation {
   const chosen = flag ?? nonEmpty(io.env[DATABASE_VARIABLE]);
-  if (chosen !== undefined) return { path: chosen, isDefault: false };
-  return { path: join(dataDirectory(io), 'iron-secrets', 'secrets.db'), isDefault: true };
+  if (chosen !== undefined) return describeLocation(chosen, false);
+  return describeLocation(join(dataDirectory(io), 'iron-secrets', 'secrets.db'), true);
+}
+
+/** A location with what may be printed of it. */
+export function describeLocation(path: string, isDefault = false): DatabaseLocation {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+  return { path, printable: isUrl ? withoutPassword(path) : path, isUrl, isDefault };
+}
+
+function withoutPassword(location: string): string {
+  try {
+    const url = new URL(location);
+    if (url.password !== '') url.password = '***';
+    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+    return url.href;
+  } catch {
+    return 'the database URL (malformed)';
+  }
 }
 
 function dataDirectory(io: Io): string {

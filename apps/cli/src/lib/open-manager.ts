@@ -33,7 +33,13 @@ export interface Session {
  */
 export async function openSession(io: Io, global: GlobalOptions, create: boolean): Promise<Session> {
   const database = existingDatabase(io, global, create);
-  const manager = await SecretsManager.open({ database: database.path, env: io.env });
+  // `init` (create) may bring a PostgreSQL schema up to date; other commands refuse one that is
+  // behind and point at `iron-secrets migrate`.
+  const manager = await SecretsManager.open({
+    database: database.path,
+    env: io.env,
+    migrate: create || undefined,
+  });
   return { manager, database, requester: { role: 'admin', id: operatorName() } };
 }
 
@@ -43,8 +49,7 @@ export async function openSession(io: Io, global: GlobalOptions, create: boolean
  */
 export function existingDatabase(io: Io, global: GlobalOptions, create: boolean): DatabaseLocation {
   const database = databaseLocation(io, global.db);
-  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(database.path);
-  if (!isUrl && database.path !== ':memory:' && !existsSync(database.path)) {
+  if (!database.isUrl && database.path !== ':memory:' && !existsSync(database.path)) {
     if (!create) {
       throw new CliError('DATABASE_NOT_FOUND', `there is no database at ${database.path}`, {
         hint: 'create it with `iron-secrets init`, or point --db or IRON_SECRETS_DB at an existing one',
