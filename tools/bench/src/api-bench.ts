@@ -38,31 +38,53 @@ export async function apiBenchmarks(scale: number): Promise<ApiResults> {
     masterKey: (await import('node:crypto')).randomBytes(32).toString('base64'),
   });
   try {
-    await manager.createSecret('OPENAI_API_KEY', `sk-proj-${'c'.repeat(40)}`, 'production');
-    const { token } = await manager.createToken({ role: 'admin' });
-    const app = createApi({ manager });
-    app.get('/bench/bare', (c) => c.text('ok'));
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const address = server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
     const seconds = Math.max(1, Math.round(DURATION_SECONDS / scale));
-    try {
-      const bare = await load('bare Hono route (baseline)', `${base}/bench/bare`, {}, seconds);
-      const get = await load(
-        'GET /api/secrets/:name, admin token',
-        `${base}/api/secrets/OPENAI_API_KEY?environment=production`,
-        { authorization: `Bearer ${token}` },
-        seconds,
-      );
-      return { bare, get, seconds };
-    } finally {
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const bare = await withServer(manager, async (base) =>
+      load('bare Hono route (baseline)', `${base}/bench/bare`, {}, seconds),
+    );
+    const get = await loadSecretGet(manager, 'GET /api/secrets/:name, admin token', scale);
+    return { bare, get, seconds };
   } finally {
     await manager.close();
     rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `GET /api/secrets/:name` with an admin token under load, on whatever database `manager` has
+ * open (SQLite here, PostgreSQL in postgres-bench).
+ */
+export async function loadSecretGet(
+  manager: SecretsManager,
+  name: string,
+  scale: number,
+): Promise<LoadResult> {
+  await manager.createSecret('OPENAI_API_KEY', `sk-proj-${'c'.repeat(40)}`, 'production').catch(() => {});
+  const { token } = await manager.createToken({ role: 'admin' });
+  const seconds = Math.max(1, Math.round(DURATION_SECONDS / scale));
+  return withServer(manager, (base) =>
+    load(
+      name,
+      `${base}/api/secrets/OPENAI_API_KEY?environment=production`,
+      { authorization: `Bearer ${token}` },
+      seconds,
+    ),
+  );
+}
+
+/** Runs `work` against an API server over `manager`, with a bare route for the baseline. */
+async function withServer<T>(manager: SecretsManager, work: (base: string) => Promise<T>): Promise<T> {
+  const app = createApi({ manager });
+  app.get('/bench/bare', (c) => c.text('ok'));
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  try {
+    return await work(base);
+  } finally {
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 

@@ -12,6 +12,7 @@ import { cliBenchmarks } from './cli-bench.js';
 import { crudBenchmarks } from './crud-bench.js';
 import { fileBenchmarks } from './file-bench.js';
 import { kdfBenchmarks } from './kdf-bench.js';
+import { postgresBenchmarks } from './postgres-bench.js';
 import { markdownReport } from './report.js';
 import { runtimeBenchmarks } from './runtime-bench.js';
 
@@ -35,6 +36,8 @@ log('iron-secrets run: start-up with 1, 10, 50 secrets; redactor throughput...')
 const runtime = await runtimeBenchmarks(scale);
 log('the HTTP API under load (autocannon)...');
 const api = await apiBenchmarks(scale);
+log('production mode: PostgreSQL next to SQLite, the writers lock, the API on PostgreSQL...');
+const postgres = await postgresBenchmarks(scale);
 
 const report = markdownReport(
   {
@@ -48,6 +51,7 @@ const report = markdownReport(
     cli,
     runtime,
     api,
+    postgres,
   },
   new Date(),
 );

@@ -43,3 +43,12 @@ export function table(rows: readonly Row[]): string {
 export function ratio(a: number, b: number): string {
   return `${(a / b).toFixed(2)}x`;
 }
+
+/** A plain markdown table of already formatted cells. */
+export function grid(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}

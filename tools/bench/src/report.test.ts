@@ -68,10 +68,34 @@ describe('the benchmark report', () => {
           get: { name: 'get', requestsPerSecond: 2_000, p50Ms: 20, p99Ms: 50, errors: 0, non2xx: 0 },
           seconds: 10,
         },
+        postgres: {
+          sqlite: {
+            get: row('SQLite file: get', 1),
+            update: row('u', 1),
+            list: row('l', 8),
+            create: row('c', 30),
+          },
+          postgres: {
+            get: row('PostgreSQL: get (warm key cache)', 2),
+            update: row('u', 2),
+            list: row('l', 16),
+            create: row('c', 40),
+          },
+          lock: {
+            without: row('insert transaction', 0.4),
+            with: row('insert transaction + advisory lock', 0.6),
+          },
+          contention: { single: 500, concurrent: 700 },
+          api: { name: 'pg get', requestsPerSecond: 1_000, p50Ms: 40, p99Ms: 90, errors: 0, non2xx: 0 },
+        },
       },
       new Date('2026-11-23T00:00:00Z'),
     );
     expect(report).toContain('| encrypt 1 KiB | 10 | 0.0050 | 0.0100 |');
+    expect(report).toContain('| get (warm key cache) | 0.500 | 1.000 | 1.000 | 2.000 | 2.00x |');
+    expect(report).toContain('The lock adds 0.1000 ms at p50');
+    expect(report).toContain('700 from 8 writers on two instances (1.40x)');
+    expect(report).toContain('0.50x of the same route');
     expect(report).toMatch(/decrypt 1 KiB.*< 1 ms \| MISS/);
     expect(report).toContain('- decrypt 1 KiB: p50 MISS (< 0.5 ms), p99 MISS (< 1 ms), p99.9 PASS (< 5 ms).');
     expect(report).toMatch(/deriveKey \(ours\).*< 10 ms \| MISS/);
