@@ -26,7 +26,11 @@ export function listenChanges(settings: ListenSettings): ChangeSource {
     let timer: NodeJS.Timeout | undefined;
 
     const connect = async (): Promise<void> => {
-      const next = new pg.Client(settings.connection);
+      // Named after its schema, so an operator (or a test) can find this connection.
+      const next = new pg.Client({
+        ...settings.connection,
+        application_name: `iron-secrets listen ${settings.schema}`.slice(0, 63),
+      });
       next.on('notification', (message) => {
         const separator = message.payload?.lastIndexOf(':') ?? -1;
         if (separator < 0 || message.payload!.slice(0, separator) !== settings.schema) return;
