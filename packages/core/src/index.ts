@@ -16,7 +16,7 @@ export {
   ROLES,
   Role,
 } from '@iron/secrets-rbac';
-export type { ChangeSubscription } from '@iron/secrets-storage';
+export { type ChangeSubscription, printableLocation } from '@iron/secrets-storage';
 export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type CopyReport, copyDatabase } from './copy-database.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';

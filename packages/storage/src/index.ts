@@ -5,7 +5,7 @@
  */
 export { type CopyReport, copyStorage } from './copy-storage.js';
 export { type MigrationReport, migrateStorage, openStorage, type StorageOptions } from './open-storage.js';
-export { isPostgresUrl } from './postgres/connection-url.js';
+export { isPostgresUrl, printableLocation } from './postgres/connection-url.js';
 export { openPostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage.js';
 export type {
   AccessTokenRow,

@@ -5,7 +5,7 @@
  */
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ENVIRONMENTS, type Environment } from '@iron/secrets-core';
+import { ENVIRONMENTS, type Environment, printableLocation } from '@iron/secrets-core';
 import { CliError } from './cli-error.js';
 import type { Io } from './io.js';
 
@@ -41,18 +41,7 @@ export function databaseLocation(io: Io, flag: string | undefined): DatabaseLoca
 /** A location with what may be printed of it. */
 export function describeLocation(path: string, isDefault = false): DatabaseLocation {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
-  return { path, printable: isUrl ? withoutPassword(path) : path, isUrl, isDefault };
-}
-
-function withoutPassword(location: string): string {
-  try {
-    const url = new URL(location);
-    if (url.password !== '') url.password = '***';
-    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
-    return url.href;
-  } catch {
-    return 'the database URL (malformed)';
-  }
+  return { path, printable: printableLocation(path), isUrl, isDefault };
 }
 
 function dataDirectory(io: Io): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openStorage } from '../open-storage.js';
-import { parsePostgresUrl, printableUrl } from './connection-url.js';
+import { parsePostgresUrl, printableLocation, printableUrl } from './connection-url.js';
 
 describe('PostgreSQL URLs', () => {
   it('are printed without their password, in the authority or the query', () => {

@@ -45,3 +45,16 @@ export function printableUrl(url: URL): string {
   if (copy.searchParams.has('password')) copy.searchParams.set('password', '***');
   return copy.href;
 }
+
+/**
+ * What may be printed of any database location: a file path as it is, a URL without its password
+ * (and a malformed URL not at all, since where its password is cannot be told).
+ */
+export function printableLocation(location: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
+  try {
+    return printableUrl(new URL(location));
+  } catch {
+    return 'the database URL (malformed)';
+  }
+}
