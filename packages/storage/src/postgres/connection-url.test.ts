@@ -10,6 +10,8 @@ describe('PostgreSQL URLs', () => {
     expect(printableUrl(parsePostgresUrl('postgresql://iron@db/iron?password=s3cret-pw'))).not.toContain(
       's3cret',
     );
+    expect(printableLocation('/var/lib/iron-secrets/secrets.db')).toBe('/var/lib/iron-secrets/secrets.db');
+    expect(printableLocation('postgres://iron:s3cret-pw@[db/iron')).not.toContain('s3cret');
   });
 
   it.each([
