@@ -12,6 +12,7 @@
  */
 import pg from 'pg';
 import { ChangeListeners } from '../lib/change-listeners.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../lib/limits.js';
 import { Mutex } from '../lib/mutex.js';
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres.js';
 import type {
@@ -67,7 +68,7 @@ export async function openPostgresStorage(
     connectionString: location,
     application_name: 'iron-secrets',
     statement_timeout: options.statementTimeoutMs ?? 30_000,
-    lock_timeout: options.busyTimeoutMs ?? 5_000,
+    lock_timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
     // A client that stops mid-transaction must not hold the write lock for ever.
     idle_in_transaction_session_timeout: 60_000,
     connectionTimeoutMillis: 10_000,

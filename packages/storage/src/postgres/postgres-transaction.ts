@@ -2,7 +2,9 @@
  * @module postgres-transaction
  * The tables of {@link Transaction} on one PostgreSQL connection.
  */
+
 import type { PoolClient, QueryResultRow } from 'pg';
+import { MAX_AUDIT_PAGE, MAX_CHANGES_PAGE } from '../lib/limits.js';
 import {
   type DbAnchorRow,
   type DbAuditRow,
@@ -20,10 +22,6 @@ import type { AuditRow, SecretRow } from '../rows.js';
 import type { Transaction } from '../storage.js';
 import { StorageError } from '../storage-error.js';
 import { type SQL, statement } from './statements.js';
-
-/** The most entries one audit query returns; callers page with `afterId`. */
-const MAX_AUDIT_PAGE = 10_000;
-const MAX_CHANGES_PAGE = 10_000;
 
 /**
  * Builds the tables of one transaction on `client`. `assertOpen` throws once the transaction has

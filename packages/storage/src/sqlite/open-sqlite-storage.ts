@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { ChangeListeners } from '../lib/change-listeners.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../lib/limits.js';
 import { Mutex } from '../lib/mutex.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite.js';
 import type {
@@ -22,8 +23,7 @@ import { DEFAULT_CHANGE_POLL_MS, pollChanges } from './poll-changes.js';
 import { sqliteTransaction } from './sqlite-transaction.js';
 import { prepareStatements, type Statements } from './statements.js';
 
-/** How long a statement waits for another process's write lock before giving up. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+export { DEFAULT_BUSY_TIMEOUT_MS } from '../lib/limits.js';
 
 /** Owner read/write only: the file holds ciphertexts and the audit trail. */
 const DATABASE_FILE_MODE = 0o600;

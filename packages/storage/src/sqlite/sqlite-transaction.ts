@@ -3,6 +3,7 @@
  * The tables of {@link Transaction} on one SQLite connection.
  */
 
+import { MAX_AUDIT_PAGE, MAX_CHANGES_PAGE } from '../lib/limits.js';
 import {
   auditValues,
   type DbAnchorRow,
@@ -22,10 +23,6 @@ import type { AuditAnchorRow, AuditQuery, SecretChange, SecretRow } from '../row
 import type { Transaction } from '../storage.js';
 import { StorageError } from '../storage-error.js';
 import type { Statements } from './statements.js';
-
-/** The most entries one audit query returns; callers page with `afterId`. */
-export const MAX_AUDIT_PAGE = 10_000;
-const MAX_CHANGES_PAGE = 10_000;
 
 /**
  * Builds the tables of one transaction. `assertOpen` throws once the transaction has settled, so
