@@ -1,3 +1,4 @@
+import { deriveKey, encrypt } from '@iron/secrets-crypto';
 import { describe, expect, it } from 'vitest';
 import { SecretsManager } from './secrets-manager.js';
 import { fileManager, newMasterKey, type TestManager } from './test-support.js';
@@ -89,5 +90,43 @@ describe('R6: the master key belongs to the database', () => {
     await expect(SecretsManager.open({ database, masterKey })).rejects.toMatchObject({
       code: 'INTEGRITY_VIOLATION',
     });
+  });
+});
+
+describe('every column of a secret row is bound to its ciphertext', () => {
+  it.each([
+    ['created_at', 'created_at = created_at - 86400'],
+    ['updated_at', 'updated_at = updated_at + 1'],
+    ['version', 'version = version + 1'],
+    ['expires_at', 'expires_at = 4102444800'], // an expired secret made to look valid until 2100
+    ['rotate_every_seconds', 'rotate_every_seconds = 31536000'], // a due rotation postponed a year
+  ])('an edited %s is DECRYPTION_FAILED, never the value', async (_column, assignment) => {
+    const { manager, raw } = await storedSecrets();
+    await raw(`UPDATE secrets SET ${assignment} WHERE name = 'FIRST'`);
+    await expect(manager.getSecret('FIRST', 'agent')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    expect(await manager.getSecret('SECOND', 'agent')).toBe('second-secret-value');
+  });
+
+  it('a row sealed before the metadata was bound still opens, and is bound from its next write on', async () => {
+    const { raw, masterKey, database } = await storedSecrets();
+    const [row] = await raw("SELECT id, environment, name, salt FROM secrets WHERE name = 'FIRST'");
+    // What an earlier version wrote: AES-GCM bound to the identity only.
+    const key = await deriveKey(Buffer.from(masterKey, 'base64'), Buffer.from(row!.salt as Buffer));
+    const aad = Buffer.from(['iron-secrets/secret/v1', row!.id, row!.environment, row!.name].join('\0'));
+    const sealed = encrypt(Buffer.from('first-secret-value'), key, aad);
+    await raw("UPDATE secrets SET encrypted_blob = $1, nonce = $2 WHERE name = 'FIRST'", [
+      Buffer.from(sealed.ciphertext),
+      Buffer.from(sealed.nonce),
+    ]);
+    // A manager that never held the key of this row in its cache.
+    const fresh = await SecretsManager.open({ database, masterKey });
+    try {
+      expect(await fresh.getSecret('FIRST', 'agent')).toBe('first-secret-value');
+      await fresh.updateSecret('FIRST', 'first-secret-value-2');
+      await raw("UPDATE secrets SET expires_at = 4102444800 WHERE name = 'FIRST'");
+      await expect(fresh.getSecret('FIRST', 'agent')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    } finally {
+      await fresh.close();
+    }
   });
 });

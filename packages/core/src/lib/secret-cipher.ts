@@ -12,25 +12,69 @@ import {
   randomSalt,
   wipe,
 } from '@iron/secrets-crypto';
-import type { SecretRow, StoredKdfParams } from '@iron/secrets-storage';
+import type { SecretRow, SecretUpdate, StoredKdfParams } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { translated } from './translate-error.js';
 
-/** What a ciphertext is bound to: a copy moved to another row, name or environment fails. */
-export interface RowIdentity {
-  readonly id: string;
-  readonly environment: string;
-  readonly name: string;
-}
+/**
+ * Every column of a row that is not the ciphertext's own material: what a ciphertext is bound to.
+ * A copy moved to another row, name or environment fails (R4), and so does a row whose times,
+ * version, expiry or rotation interval were edited: an expired secret cannot be made to look
+ * valid, nor a due rotation postponed, behind our back.
+ */
+export type SealedFields = Pick<
+  SecretRow,
+  'id' | 'environment' | 'name' | 'createdAt' | 'updatedAt' | 'version' | 'expiresAt' | 'rotateEverySeconds'
+>;
 
-const AAD_LABEL = 'iron-secrets/secret/v1';
+const AAD_LABEL = 'iron-secrets/secret/v2';
+/** Rows written before the metadata was bound carry only their identity (see {@link SecretCipher.open}). */
+const IDENTITY_AAD_LABEL = 'iron-secrets/secret/v1';
 
 /**
- * The additional authenticated data of a secret (R4): label, id, environment and name joined by
- * NUL, which none of them can contain, so no two identities encode alike.
+ * The additional authenticated data of a secret: a label and the row's fields joined by NUL,
+ * which none of them can contain (names and environments are checked; numbers print without
+ * one), so no two rows encode alike. A missing expiry or interval is the empty string, which no
+ * number prints as.
  */
-export function secretAad(identity: RowIdentity): Uint8Array {
-  return Buffer.from([AAD_LABEL, identity.id, identity.environment, identity.name].join('\0'), 'utf8');
+export function secretAad(row: SealedFields): Uint8Array {
+  const fields = [
+    AAD_LABEL,
+    row.id,
+    row.environment,
+    row.name,
+    row.createdAt,
+    row.updatedAt,
+    row.version,
+    row.expiresAt ?? '',
+    row.rotateEverySeconds ?? '',
+  ];
+  return Buffer.from(fields.join('\0'), 'utf8');
+}
+
+function identityAad(row: SealedFields): Uint8Array {
+  return Buffer.from([IDENTITY_AAD_LABEL, row.id, row.environment, row.name].join('\0'), 'utf8');
+}
+
+/**
+ * The fields a row will have once storage applies `update` to it (the version goes up by one;
+ * an expiry or interval the update leaves out is kept): what a new value is sealed against.
+ */
+export function fieldsAfterUpdate(
+  row: SealedFields,
+  update: Pick<SecretUpdate, 'updatedAt' | 'expiresAt' | 'rotateEverySeconds'>,
+): SealedFields {
+  return {
+    id: row.id,
+    environment: row.environment,
+    name: row.name,
+    createdAt: row.createdAt,
+    updatedAt: update.updatedAt,
+    version: row.version + 1,
+    expiresAt: update.expiresAt === undefined ? row.expiresAt : update.expiresAt,
+    rotateEverySeconds:
+      update.rotateEverySeconds === undefined ? row.rotateEverySeconds : update.rotateEverySeconds,
+  };
 }
 
 /** The parameters new rows are written with. */
@@ -97,10 +141,10 @@ export class SecretCipher {
     return new SecretCipher(masterKey, this.#cacheSize);
   }
 
-  /** Encrypts `value` for the row `identity` with the key of `salt`. */
+  /** Encrypts `value` for a row that will have exactly `fields`, with the key of `salt`. */
   async seal(
     value: string,
-    identity: RowIdentity,
+    fields: SealedFields,
     salt: Uint8Array,
     kdf: StoredKdfParams,
   ): Promise<{ encryptedBlob: Uint8Array; nonce: Uint8Array }> {
@@ -108,7 +152,7 @@ export class SecretCipher {
     try {
       const sealed = await translated(() =>
         this.#cache.withKey(this.#masterKey, salt, kdfParams(kdf), (key) =>
-          encrypt(plaintext, key, secretAad(identity)),
+          encrypt(plaintext, key, secretAad(fields)),
         ),
       );
       return { encryptedBlob: sealed.ciphertext, nonce: sealed.nonce };
@@ -119,13 +163,25 @@ export class SecretCipher {
 
   /**
    * Decrypts a row's value; throws IronSecretsError DECRYPTION_FAILED if the key is wrong or
-   * anything of the row was tampered with.
+   * any column of the row was tampered with.
+   *
+   * A row written before its metadata was bound (identity-only AAD) still opens, until its next
+   * write or a master-key rotation re-seals it; its metadata is then unprotected, as it was. A
+   * row sealed with its metadata can never open that way: its tag covers the full AAD.
    */
   async open(row: SecretRow): Promise<string> {
     const plaintext = await translated(() =>
-      this.#cache.withKey(this.#masterKey, row.salt, kdfParams(row.kdf), (key) =>
-        decrypt(row.encryptedBlob, key, row.nonce, secretAad(row)),
-      ),
+      this.#cache.withKey(this.#masterKey, row.salt, kdfParams(row.kdf), (key) => {
+        try {
+          return decrypt(row.encryptedBlob, key, row.nonce, secretAad(row));
+        } catch (error) {
+          try {
+            return decrypt(row.encryptedBlob, key, row.nonce, identityAad(row));
+          } catch {
+            throw error;
+          }
+        }
+      }),
     );
     try {
       return Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).toString('utf8');

@@ -12,7 +12,7 @@ import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } 
 import type { ManagerContext } from '../lib/context.js';
 import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
-import { CURRENT_KDF } from '../lib/secret-cipher.js';
+import { CURRENT_KDF, type SealedFields } from '../lib/secret-cipher.js';
 import { assertEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -50,21 +50,19 @@ export async function createSecret(
 
   const id = randomUUID();
   const salt = randomSalt();
-  const sealed = await context.cipher.seal(value, { id, environment, name }, salt, CURRENT_KDF);
   const now = context.now();
-  const row: SecretRow = {
+  const fields: SealedFields = {
     id,
     name,
     environment,
-    ...sealed,
-    salt,
-    kdf: CURRENT_KDF,
     createdAt: now,
     updatedAt: now,
     version: 1,
     expiresAt: rotation.expiresAt ?? null,
     rotateEverySeconds: rotation.rotateEverySeconds ?? null,
   };
+  const sealed = await context.cipher.seal(value, fields, salt, CURRENT_KDF);
+  const row: SecretRow = { ...fields, ...sealed, salt, kdf: CURRENT_KDF };
   const inserted = await context.storage.transaction(async (tx) => {
     await assertCurrentMasterKey(context, tx);
     if ((await tx.secrets.insert(row)) === 'exists') return false;

@@ -19,7 +19,7 @@ import {
   type StoredRotation,
   toStoredRotation,
 } from '../lib/rotation-options.js';
-import { CURRENT_KDF, saltFor } from '../lib/secret-cipher.js';
+import { CURRENT_KDF, fieldsAfterUpdate, type SealedFields, saltFor } from '../lib/secret-cipher.js';
 import { assertEnvironment, assertSecretName, assertSecretValue, describeType } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -101,8 +101,7 @@ export async function importSecrets(
                 nonce: row.nonce,
                 salt: row.salt,
                 kdf: row.kdf,
-                updatedAt: row.updatedAt,
-                ...definedRotation(rotation),
+                ...updateOf(row.updatedAt, rotation),
               })
             : (await tx.secrets.insert(row)) === 'inserted';
           if (!written) throw new Raced();
@@ -145,19 +144,26 @@ async function seal(
 ): Promise<SecretRow> {
   const now = context.now();
   const salt = saltFor(existing);
-  const identity = { id: existing?.id ?? randomUUID(), environment, name: entry.name };
-  const sealed = await context.cipher.seal(entry.value, identity, salt, CURRENT_KDF);
-  return {
-    ...identity,
-    ...sealed,
-    salt,
-    kdf: CURRENT_KDF,
-    createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
-    version: 1,
-    expiresAt: rotation.expiresAt ?? null,
-    rotateEverySeconds: rotation.rotateEverySeconds ?? null,
-  };
+  // An existing row is sealed as it will be after the update, a new one as it will be inserted.
+  const fields: SealedFields = existing
+    ? fieldsAfterUpdate(existing, updateOf(now, rotation))
+    : {
+        id: randomUUID(),
+        environment,
+        name: entry.name,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+        expiresAt: rotation.expiresAt ?? null,
+        rotateEverySeconds: rotation.rotateEverySeconds ?? null,
+      };
+  const sealed = await context.cipher.seal(entry.value, fields, salt, CURRENT_KDF);
+  return { ...fields, ...sealed, salt, kdf: CURRENT_KDF };
+}
+
+/** What an import changes on an existing row besides its ciphertext. */
+function updateOf(updatedAt: number, rotation: StoredRotation) {
+  return { updatedAt, ...definedRotation(rotation) };
 }
 
 function assertEntries(entries: readonly SecretEntry[], maxValueBytes: number): void {

@@ -32,7 +32,7 @@ import {
   explainDecryptionFailure,
   FINGERPRINT_SETTING,
 } from '../lib/master-key-binding.js';
-import { CURRENT_KDF } from '../lib/secret-cipher.js';
+import { CURRENT_KDF, fieldsAfterUpdate } from '../lib/secret-cipher.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** Options of `rotateMasterKey`. */
@@ -142,9 +142,10 @@ async function reencryptAll(
         throw error;
       });
       const salt = randomSalt();
-      const sealed = await cipher.seal(value, row, salt, CURRENT_KDF);
       // The time of the value's last change is kept: re-encryption is not a rotation of it.
-      updates[index] = { ...sealed, salt, kdf: CURRENT_KDF, updatedAt: row.updatedAt };
+      const changes = { updatedAt: row.updatedAt };
+      const sealed = await cipher.seal(value, fieldsAfterUpdate(row, changes), salt, CURRENT_KDF);
+      updates[index] = { ...sealed, salt, kdf: CURRENT_KDF, ...changes };
       done += 1;
       onProgress?.(done, rows.length);
     }

@@ -11,7 +11,7 @@ import type { ManagerContext } from '../lib/context.js';
 import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
 import { definedRotation, type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
-import { CURRENT_KDF, saltFor } from '../lib/secret-cipher.js';
+import { CURRENT_KDF, fieldsAfterUpdate, saltFor } from '../lib/secret-cipher.js';
 import { assertOptionalEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -54,12 +54,13 @@ export async function updateSecret(
     if ('error' in found) return refuse(context, facts, found.error);
     const { row } = found;
     const salt = saltFor(row);
-    const sealed = await context.cipher.seal(newValue, row, salt, CURRENT_KDF);
     const now = context.now();
+    const changes = { updatedAt: now, ...definedRotation(rotation) };
+    const sealed = await context.cipher.seal(newValue, fieldsAfterUpdate(row, changes), salt, CURRENT_KDF);
     const located: AuditFacts = { ...facts, environment: row.environment };
     const updated = await context.storage.transaction(async (tx) => {
       await assertCurrentMasterKey(context, tx);
-      const update = { ...sealed, salt, kdf: CURRENT_KDF, updatedAt: now, ...definedRotation(rotation) };
+      const update = { ...sealed, salt, kdf: CURRENT_KDF, ...changes };
       if (!(await tx.secrets.update(row.id, row.version, update))) return false;
       await tx.changes.record({ kind: 'updated', name, environment: row.environment, changedAt: now });
       await appendAudit(context, tx, [auditRecord(context, located)]);
