@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { memoryManager } from './test-support.js';
+import { fileManager, memoryManager } from './test-support.js';
 
 const VALUE = 'sk-proj-abc123def456ghi789';
 
@@ -128,5 +129,46 @@ describe('access tokens', () => {
       });
     }
     expect(await manager.listTokens()).toEqual([]);
+  });
+});
+
+describe('a token row edited in the database, without the master key', () => {
+  it.each([
+    ['widened to admin', "role = 'admin'"],
+    ['re-scoped to every environment', 'environments = NULL'],
+    ['given every secret', 'secret_patterns = NULL'],
+    ['un-expired', 'expires_at = NULL'],
+    ['given another agent id', "agent_id = 'someone-else'"],
+    ['with its MAC removed', 'mac = NULL'],
+  ])('is refused when %s', async (_what, assignment) => {
+    const { manager, raw, dropTrigger } = await fileManager();
+    const { token } = await manager.createToken({
+      role: 'agent',
+      environments: ['staging'],
+      secrets: ['OPENAI_*'],
+      agentId: 'bot',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    await dropTrigger('access_tokens_only_revoke', 'access_tokens'); // as the database's owner could
+    await raw(`UPDATE access_tokens SET ${assignment}`);
+    await expect(manager.authenticateToken(token)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+
+  it('is refused when un-revoked, and a minted row with a known hash is refused', async () => {
+    const { manager, raw, dropTrigger } = await fileManager();
+    const { id, token } = await manager.createToken({ role: 'viewer' });
+    await manager.revokeToken(id);
+    await dropTrigger('access_tokens_only_revoke', 'access_tokens');
+    await raw('UPDATE access_tokens SET revoked_at = NULL');
+    await expect(manager.authenticateToken(token)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+
+    // A token the attacker made up, with the row our code would write but without our key.
+    const forged = `iron_abcdefabcdef_${'A'.repeat(43)}`;
+    const hash = createHash('sha256').update(forged).digest('hex');
+    await raw(
+      `INSERT INTO access_tokens (id, token_hash, role, created_at, mac) VALUES ('abcdefabcdef', $1, 'admin', 1, $2)`,
+      [hash, 'f'.repeat(64)],
+    );
+    await expect(manager.authenticateToken(forged)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
   });
 });

@@ -117,4 +117,10 @@ export interface AccessTokenRow {
   readonly createdBy: string | null;
   readonly expiresAt: number | null;
   readonly revokedAt: number | null;
+  /**
+   * HMAC-SHA256 (hex) of the other fields under the installation's audit-chain key: a row
+   * written or edited without the master key does not verify. Null only for rows written before
+   * migration 004, which are refused.
+   */
+  readonly mac: string | null;
 }

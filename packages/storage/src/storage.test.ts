@@ -355,8 +355,9 @@ describe('opening', () => {
       { version: 1, name: '001_meta' },
       { version: 2, name: '002_secrets' },
       { version: 3, name: '003_access_tokens' },
+      { version: 4, name: '004_token_mac' },
     ]);
-    expect(storage.migratedNow.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(storage.migratedNow.map((m) => m.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('opens an existing database without re-applying migrations', async () => {
@@ -415,10 +416,15 @@ describe('access tokens', () => {
   it('revokes once', async () => {
     const row = tokenRow();
     await storage.transaction((tx) => tx.tokens.insert(row));
-    expect(await storage.transaction((tx) => tx.tokens.revoke(row.id, 1_700_000_500))).toBe(true);
-    expect(await storage.transaction((tx) => tx.tokens.revoke(row.id, 1_700_000_600))).toBe(false);
-    expect(await storage.transaction((tx) => tx.tokens.revoke('missing', 1))).toBe(false);
-    expect((await storage.transaction((tx) => tx.tokens.find(row.id)))?.revokedAt).toBe(1_700_000_500);
+    expect(await storage.transaction((tx) => tx.tokens.revoke(row.id, 1_700_000_500, 'e'.repeat(64)))).toBe(
+      true,
+    );
+    expect(await storage.transaction((tx) => tx.tokens.revoke(row.id, 1_700_000_600, 'e'.repeat(64)))).toBe(
+      false,
+    );
+    expect(await storage.transaction((tx) => tx.tokens.revoke('missing', 1, null))).toBe(false);
+    const revoked = await storage.transaction((tx) => tx.tokens.find(row.id));
+    expect(revoked).toMatchObject({ revokedAt: 1_700_000_500, mac: 'e'.repeat(64) });
   });
 
   it('cannot be deleted, re-scoped or un-revoked, even with direct access to the database', async () => {

@@ -83,8 +83,11 @@ export interface AccessTokensTable {
   find(id: string): Promise<AccessTokenRow | undefined>;
   /** Every token, oldest first. */
   list(): Promise<AccessTokenRow[]>;
-  /** Marks a token revoked; false when there is no such token or it was already revoked. */
-  revoke(id: string, revokedAt: number): Promise<boolean>;
+  /**
+   * Marks a token revoked, with the MAC of its revoked row; false when there is no such token or
+   * it was already revoked.
+   */
+  revoke(id: string, revokedAt: number, mac: string | null): Promise<boolean>;
 }
 
 /**

@@ -55,6 +55,7 @@ export function tokenRow(overrides: Partial<AccessTokenRow> = {}): AccessTokenRo
     createdBy: 'alice',
     expiresAt: null,
     revokedAt: null,
+    mac: randomBytes(32).toString('hex'),
     ...overrides,
   };
 }

@@ -6,7 +6,8 @@
  * entropy there is nothing to brute-force, so a slow hash would only slow every API request.
  * The fixed `iron_` prefix lets secret scanners and our own redactor recognise a leaked token.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AccessTokenRow } from '@iron/secrets-storage';
 
 /** Every token starts with this. */
 export const TOKEN_PREFIX = 'iron_';
@@ -45,4 +46,38 @@ export function tokenMatches(token: string, storedHash: string): boolean {
   const expected = Buffer.from(storedHash, 'hex');
   const actual = Buffer.from(hashToken(token), 'hex');
   return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Domain separation: the audit-chain key signs audit entries too, never with this prefix. */
+const TOKEN_MAC_LABEL = 'iron-secrets/access-token/v1';
+
+/**
+ * HMAC-SHA256 (hex) of every field of a token row but the MAC itself, under the installation's
+ * audit-chain key, over canonical JSON (a fixed field order, so no two rows encode alike).
+ */
+export function tokenMac(chainKey: Uint8Array, row: Omit<AccessTokenRow, 'mac'>): string {
+  const fields = [
+    row.id,
+    row.tokenHash,
+    row.role,
+    row.agentId,
+    row.environments,
+    row.secretPatterns,
+    row.createdAt,
+    row.createdBy,
+    row.expiresAt,
+    row.revokedAt,
+  ];
+  return createHmac('sha256', chainKey)
+    .update(TOKEN_MAC_LABEL)
+    .update('\0')
+    .update(JSON.stringify(fields))
+    .digest('hex');
+}
+
+/** Whether a stored row carries the MAC of its fields, compared in constant time. */
+export function tokenRowIntact(chainKey: Uint8Array, row: AccessTokenRow): boolean {
+  if (row.mac === null || !/^[0-9a-f]{64}$/.test(row.mac)) return false;
+  const expected = Buffer.from(tokenMac(chainKey, row), 'hex');
+  return timingSafeEqual(expected, Buffer.from(row.mac, 'hex'));
 }

@@ -6,7 +6,7 @@
  */
 import type { Requester } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { tokenId, tokenMatches } from '../lib/access-token.js';
+import { tokenId, tokenMatches, tokenRowIntact } from '../lib/access-token.js';
 import type { ManagerContext } from '../lib/context.js';
 import { toRequester } from '../requester-input.js';
 
@@ -18,6 +18,12 @@ export async function authenticateToken(context: ManagerContext, token: string):
   if (id === undefined) throw invalid('it is not an Iron Secrets access token (iron_<id>_<secret>)');
   const row = await context.storage.transaction((tx) => tx.tokens.find(id), { readOnly: true });
   if (!row || !tokenMatches(token, row.tokenHash)) throw invalid('no such token');
+  // A row minted, widened, re-scoped, un-expired or un-revoked without the master key: refused.
+  if (!tokenRowIntact(context.auditChainKey, row)) {
+    throw invalid(
+      `token ${id}'s record does not verify (written by a version before 0.2, or altered in the database): create a new token`,
+    );
+  }
   if (row.revokedAt !== null) throw invalid(`token ${id} was revoked`);
   if (row.expiresAt !== null && row.expiresAt <= context.now()) throw invalid(`token ${id} has expired`);
   // Re-checked as a requester: a scope damaged in the database fails here instead of widening.

@@ -8,7 +8,7 @@ import { type Environment, Operation, type Role } from '@iron/secrets-rbac';
 import type { AccessTokenRow } from '@iron/secrets-storage';
 import { type AccessToken, toAccessToken } from '../access-token.js';
 import { IronSecretsError } from '../errors.js';
-import { newAccessToken } from '../lib/access-token.js';
+import { newAccessToken, tokenMac } from '../lib/access-token.js';
 import { tokenSubject } from '../lib/audit-subjects.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
@@ -77,7 +77,7 @@ export async function createToken(
     environment: null,
   };
   await authorizeOrRefuse(context, facts, Operation.Administer, {});
-  const row: AccessTokenRow = {
+  const fields: Omit<AccessTokenRow, 'mac'> = {
     id,
     tokenHash,
     role: scope.role,
@@ -89,6 +89,7 @@ export async function createToken(
     expiresAt,
     revokedAt: null,
   };
+  const row: AccessTokenRow = { ...fields, mac: tokenMac(context.auditChainKey, fields) };
   await context.storage.transaction(async (tx) => {
     await tx.tokens.insert(row);
     await appendAudit(context, tx, [auditRecord(context, facts)]);

@@ -6,7 +6,7 @@
 import { AuditOperation } from '@iron/secrets-audit';
 import { Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { TOKEN_ID_PATTERN } from '../lib/access-token.js';
+import { TOKEN_ID_PATTERN, tokenMac } from '../lib/access-token.js';
 import { tokenSubject } from '../lib/audit-subjects.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
@@ -39,7 +39,8 @@ export async function revokeToken(
     const row = await tx.tokens.find(id);
     if (!row) return 'missing' as const;
     if (row.revokedAt !== null) return 'already-revoked' as const;
-    await tx.tokens.revoke(id, context.now());
+    const revokedAt = context.now();
+    await tx.tokens.revoke(id, revokedAt, tokenMac(context.auditChainKey, { ...row, revokedAt }));
     await appendAudit(context, tx, [auditRecord(context, facts)]);
     return 'revoked' as const;
   });

@@ -157,6 +157,7 @@ export interface DbTokenRow {
   created_by: string | null;
   expires_at: number | null;
   revoked_at: number | null;
+  mac: string | null;
 }
 
 export function toTokenRow(row: DbTokenRow): AccessTokenRow {
@@ -171,6 +172,7 @@ export function toTokenRow(row: DbTokenRow): AccessTokenRow {
     createdBy: row.created_by,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    mac: row.mac,
   };
 }
 
@@ -187,6 +189,7 @@ export function tokenParams(row: AccessTokenRow) {
     created_by: row.createdBy,
     expires_at: row.expiresAt,
     revoked_at: row.revokedAt,
+    mac: row.mac,
   };
 }
 

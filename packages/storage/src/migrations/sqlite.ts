@@ -6,10 +6,12 @@ import type { Migration } from './migration.js';
 import { sqlite001Meta } from './sqlite-001-meta.js';
 import { sqlite002Secrets } from './sqlite-002-secrets.js';
 import { sqlite003AccessTokens } from './sqlite-003-access-tokens.js';
+import { sqlite004TokenMac } from './sqlite-004-token-mac.js';
 
 /** Every SQLite migration, by version. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   sqlite001Meta,
   sqlite002Secrets,
   sqlite003AccessTokens,
+  sqlite004TokenMac,
 ]);

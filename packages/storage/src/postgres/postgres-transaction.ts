@@ -155,6 +155,7 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
           p.created_by,
           p.expires_at,
           p.revoked_at,
+          p.mac,
         ]);
       },
       find: async (id) => {
@@ -162,7 +163,7 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
         return row && toTokenRow(row);
       },
       list: async () => (await rows<DbTokenRow>('listTokens')).map(toTokenRow),
-      revoke: async (id, revokedAt) => (await changed('revokeToken', [revokedAt, id])) === 1,
+      revoke: async (id, revokedAt, mac) => (await changed('revokeToken', [revokedAt, mac, id])) === 1,
     },
 
     restore: {

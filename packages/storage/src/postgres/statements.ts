@@ -19,7 +19,7 @@ const AUDIT_FILTER = `($1::text IS NULL OR secret_name = $1)
          AND id > $5`;
 
 const TOKEN_COLUMNS = `id, token_hash, role, agent_id, environments, secret_patterns, created_at, created_by,
-  expires_at, revoked_at`;
+  expires_at, revoked_at, mac`;
 
 /** The channel change notifications travel on; the payload is `schema:seq`, never a name or value. */
 export const CHANGES_CHANNEL = 'iron_secrets_changes';
@@ -83,10 +83,10 @@ export const SQL = {
        ORDER BY seq LIMIT $2`,
   latestChange: 'SELECT coalesce(max(seq), 0) AS seq FROM secret_changes',
 
-  insertToken: `INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  insertToken: `INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
   findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = $1`,
   listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, id`,
-  revokeToken: 'UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+  revokeToken: 'UPDATE access_tokens SET revoked_at = $1, mac = $2 WHERE id = $3 AND revoked_at IS NULL',
 
   allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
   restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,

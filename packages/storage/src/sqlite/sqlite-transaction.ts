@@ -170,7 +170,8 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
           return row && toTokenRow(row);
         }),
       list: () => run(() => (s.listTokens.all() as DbTokenRow[]).map(toTokenRow)),
-      revoke: (id: string, revokedAt: number) => run(() => s.revokeToken.run(revokedAt, id).changes === 1),
+      revoke: (id: string, revokedAt: number, mac: string | null) =>
+        run(() => s.revokeToken.run(revokedAt, mac, id).changes === 1),
     },
 
     restore: {

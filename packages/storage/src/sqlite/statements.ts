@@ -19,7 +19,7 @@ const AUDIT_FILTER = `(@secret_name IS NULL OR secret_name = @secret_name)
          AND id > @after_id`;
 
 const TOKEN_COLUMNS = `id, token_hash, role, agent_id, environments, secret_patterns, created_at, created_by,
-  expires_at, revoked_at`;
+  expires_at, revoked_at, mac`;
 
 const SQL = {
   insertSecret: `INSERT INTO secrets (${SECRET_COLUMNS}) VALUES (@id, @name, @environment, @encrypted_blob, @nonce, @salt,
@@ -74,10 +74,10 @@ const SQL = {
   latestChange: `SELECT coalesce(max(seq), 0) AS seq FROM secret_changes`,
 
   insertToken: `INSERT INTO access_tokens (${TOKEN_COLUMNS}) VALUES (@id, @token_hash, @role, @agent_id, @environments,
-        @secret_patterns, @created_at, @created_by, @expires_at, @revoked_at)`,
+        @secret_patterns, @created_at, @created_by, @expires_at, @revoked_at, @mac)`,
   findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = ?`,
   listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, rowid`,
-  revokeToken: 'UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+  revokeToken: 'UPDATE access_tokens SET revoked_at = ?, mac = ? WHERE id = ? AND revoked_at IS NULL',
 
   allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
   restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,
