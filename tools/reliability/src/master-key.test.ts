@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { SecretsManager } from '@iron/secrets-core';
 import type { TestBackend } from '@iron/secrets-storage/testing';
 import { describe, expect, it } from 'vitest';
