@@ -46,7 +46,11 @@ function teardown(): void {
   }
   const summary = `leak scan: ${needles.length} needles in ${files.length} files (${(bytes / 1024 / 1024).toFixed(1)} MiB): ${hits.length} hits`;
   process.stderr.write(`${summary}\n`);
-  if (hits.length > 0) throw new Error(`${summary}\n${hits.slice(0, 20).join('\n')}`);
+  if (hits.length > 0) {
+    // Vitest reports an error thrown here but still exits 0: the exit status must say it too.
+    process.exitCode = 1;
+    throw new Error(`${summary}\n${hits.slice(0, 20).join('\n')}`);
+  }
 }
 
 const MARKER = Buffer.from('LEAKSCAN-');
