@@ -98,6 +98,9 @@ describe('import', () => {
     }
     const missing = await box.run(['import', join(box.dir, 'missing.env')]);
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
+    // A device reports no size: it is read up to the cap, not without end.
+    const endless = await box.run(['import', '/dev/zero']);
+    expect(endless).toMatchObject({ code: 2, stderr: expect.stringMatching(/larger than \d+ bytes/) });
   });
 });
 

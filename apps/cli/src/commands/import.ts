@@ -3,7 +3,7 @@
  * `iron-secrets import FILE`: every assignment of a dotenv file into one environment, all or
  * nothing. Existing secrets are left alone (and listed) unless `--overwrite`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isIronSecretsError } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
@@ -87,16 +87,34 @@ export const registerImport: CommandRegistrar = (program, io) => {
     });
 };
 
+/**
+ * The file's bytes, refusing more than `limit`. Read with a cap rather than after a size check:
+ * a pipe (`<(sops -d .env)`) or a device (`/dev/zero`) reports no size, and must not be read
+ * without end.
+ */
+function readAtMost(file: string, limit: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let read = 0;
+    for (let n = -1; n !== 0 && read <= limit; read += n)
+      n = readSync(fd, buffer, read, buffer.length - read, null);
+    if (read > limit) {
+      throw new CliError(
+        'INVALID_INPUT',
+        `${file} is larger than ${limit} bytes; a dotenv file is not that big`,
+      );
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function parseFile(file: string) {
   let text: string;
   try {
-    if (statSync(file).size > MAX_DOTENV_BYTES) {
-      throw new CliError(
-        'INVALID_INPUT',
-        `${file} is larger than ${MAX_DOTENV_BYTES} bytes; a dotenv file is not that big`,
-      );
-    }
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readAtMost(file, MAX_DOTENV_BYTES));
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
