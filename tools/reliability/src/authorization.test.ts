@@ -1,5 +1,5 @@
 /**
- * Authorization over HTTP, generated: every secret route for every role, every environment scope
+ * Authorization over HTTP, generated: every secret route and the audit log, for every role, every environment scope
  * and every secret-name scope a token can carry, in every environment. The expectation comes from
  * the FR-6.3 table as data (ACCESS_MATRIX) and the R7 scope rules stated here; nothing is written
  * cell by cell. An allowed request succeeds (a listing shows exactly the names in scope); a
@@ -32,7 +32,7 @@ const ENVIRONMENT_SCOPES: readonly (readonly Environment[] | undefined)[] = [
 ];
 const NAME_SCOPES: readonly (readonly string[] | undefined)[] = [undefined, ['KEY*'], ['OTHER_*']];
 
-const OPERATIONS = ['create', 'read', 'update', 'delete', 'list'] as const;
+const OPERATIONS = ['create', 'read', 'update', 'delete', 'list', 'read_audit'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 /** R7: a name scope is a list of globs, `*` standing for any run of characters. */
@@ -93,7 +93,8 @@ describe('authorization over HTTP, generated from FR-6.3 and R7', () => {
             const allowed =
               matrixAllows(operation, cell.role) &&
               inEnvironment &&
-              (operation === 'list' || nameInScope(cell.secrets, name));
+              // Listings and the audit log are filtered by name scope rather than refused.
+              (operation === 'list' || operation === 'read_audit' || nameInScope(cell.secrets, name));
             const before = await snapshot(manager);
             const newValue = secretValue('authz');
             const request =
@@ -116,7 +117,11 @@ describe('authorization over HTTP, generated from FR-6.3 and R7', () => {
                           method: 'DELETE',
                           headers,
                         })
-                      : app.request(`/api/secrets?environment=${environment}`, { headers });
+                      : operation === 'list'
+                        ? app.request(`/api/secrets?environment=${environment}`, { headers })
+                        : app.request(`/api/secrets/audit?environment=${environment}&limit=1000`, {
+                            headers,
+                          });
             const response = await request;
             const body = await response.text();
             checked += 1;
@@ -133,6 +138,17 @@ describe('authorization over HTTP, generated from FR-6.3 and R7', () => {
               expect(names, label).toEqual(
                 [OTHER, TARGET].filter((n) => nameInScope(cell.secrets, n)).sort(),
               );
+            }
+            if (operation === 'read_audit') {
+              // Only entries of the token's scope: its environment and the names it reaches.
+              const entries = JSON.parse(body) as { secret_name: string; environment: string | null }[];
+              expect(entries.length, label).toBeGreaterThan(0);
+              for (const entry of entries) {
+                expect(entry.environment, label).toBe(environment);
+                expect(nameInScope(cell.secrets, entry.secret_name), `${label}: ${entry.secret_name}`).toBe(
+                  true,
+                );
+              }
             }
             if (operation === 'read' && cell.role !== 'viewer') {
               expect(JSON.parse(body).value, label).toBe(values.get(`${environment}/${name}`));

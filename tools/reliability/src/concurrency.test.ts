@@ -200,6 +200,7 @@ function runProcess(
   input: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
+    keepText('command-line', [process.execPath, ...args].join(' '));
     const child = spawn(process.execPath, args, {
       env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS, ...env },
     });

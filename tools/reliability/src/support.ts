@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freshDatabase, type TestBackend, type TestDatabase } from '@iron/secrets-storage/testing';
 import { afterEach } from 'vitest';
-import { needle } from './evidence.js';
+import { keepText, needle } from './evidence.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -70,8 +70,11 @@ export function startNode(
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
+  // What `ps` shows of it is evidence for the leak scan too.
+  keepText('command-line', [process.execPath, ...args].join(' '));
   const errors: Buffer[] = [];
   child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+  child.on('close', () => keepText('stderr', Buffer.concat(errors)));
   createInterface({ input: child.stdout }).on('line', onLine);
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),

@@ -3,7 +3,7 @@
  * FR-8.4: reading the audit trail, oldest first.
  */
 import type { AuditOperation } from '@iron/secrets-audit';
-import { Operation } from '@iron/secrets-rbac';
+import { type Environment, Operation, reachesEnvironment, reachesSecret } from '@iron/secrets-rbac';
 import type { StoredAuditRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
@@ -68,12 +68,15 @@ export async function auditLog(context: ManagerContext, query: AuditLogQuery = {
       }),
     { readOnly: true },
   );
-  // A requester scoped to some environments sees only their entries (and none without one).
-  const visible = requester.environments
-    ? rows.filter(
-        (row) => row.environment !== null && requester.environments!.includes(row.environment as never),
-      )
-    : rows;
+  // A scoped requester sees only the entries of its scope, as in the change feed: of its
+  // environments (and none without one), and of the secret names its patterns reach.
+  const visible = rows.filter(
+    (row) =>
+      (row.environment === null
+        ? requester.environments === undefined
+        : reachesEnvironment(requester, row.environment as Environment)) &&
+      reachesSecret(requester, row.secretName),
+  );
   return visible.map(toAuditEntry);
 }
 
