@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { SecretsManager } from '@iron/secrets-core';
 import { describe, expect, it } from 'vitest';
 import { keepDatabase, keepText, needle, scaled } from './evidence.js';
-import { CLI, database, masterKey, startNode, worker } from './support.js';
+import { CLI, database, masterKey, startNode, startServe, worker } from './support.js';
 import {
   API_NAMES,
   CLI_NAMES,
@@ -62,15 +62,7 @@ describe('four processes on one SQLite file', () => {
       for (let i = 0; i < 3 * 2_000; i += 2) needle(concurrencyValue(run, 'library', i));
 
       // 2. The API.
-      const server = startNode([CLI, 'serve', '--port', '0'], env);
-      const url = await new Promise<string>((resolve) => {
-        let said = '';
-        server.process.stderr.on('data', (chunk: Buffer) => {
-          said += chunk.toString();
-          const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said); // its start-up note
-          if (match) resolve(match[1]!);
-        });
-      });
+      const { child: server, url } = await startServe(env);
       const apiLast: Record<string, number> = {};
       let apiOperations = 0;
       const api = (async () => {

@@ -13,7 +13,7 @@ import { SecretsManager } from '@iron/secrets-core';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { keepText, needle, scaled, secretValue } from './evidence.js';
-import { CLI, database, masterKey, startNode } from './support.js';
+import { database, masterKey, startServe } from './support.js';
 
 const SECRETS = 100_000;
 const AUDIT_ENTRIES = 1_000_000;
@@ -88,18 +88,10 @@ describe('resource limits', () => {
     for (const [label, ms] of Object.entries(timings)) expect(ms, label).toBeLessThan(10_000);
 
     // The flood.
-    const server = startNode([CLI, 'serve', '--port', '0'], {
+    const { child: server, url } = await startServe({
       IRON_SECRETS_DB: db.location,
       IRON_CAGE_MASTER_KEY: key,
       HOME: '/tmp',
-    });
-    const url = await new Promise<string>((resolve) => {
-      let said = '';
-      server.process.stderr.on('data', (chunk: Buffer) => {
-        said += chunk.toString();
-        const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said);
-        if (match) resolve(match[1]!);
-      });
     });
     const rss = () =>
       Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.process.pid}/status`, 'utf8'))![1]) / 1024;

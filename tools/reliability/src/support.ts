@@ -86,3 +86,17 @@ export function startNode(
 export function between(min: number, max: number): number {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
+
+/** `iron-secrets serve` on a free port with `env`; resolves once it listens, with its URL. */
+export async function startServe(env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string }> {
+  const child = startNode([CLI, 'serve', '--port', '0'], env);
+  const url = await new Promise<string>((resolve) => {
+    let said = '';
+    child.process.stderr.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(said); // its start-up note
+      if (match) resolve(match[1]!);
+    });
+  });
+  return { child, url };
+}
