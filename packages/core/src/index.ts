@@ -48,8 +48,15 @@ export type { RotateMasterKeyOptions } from './operations/rotate-master-key.js';
 export type { SetSecretOptions, SetSecretResult } from './operations/set-secret.js';
 export type { UpdateSecretOptions } from './operations/update-secret.js';
 export type { AuditVerification } from './operations/verify-audit-log.js';
+export { MIN_REDACTED_LENGTH, REDACTED } from './redaction/redacted.js';
+export {
+  RedactionDictionary,
+  type RedactionDictionaryOptions,
+} from './redaction/redaction-dictionary.js';
+export { redactionForms } from './redaction/redaction-forms.js';
+export { RedactionScanner } from './redaction/redaction-scanner.js';
 export type { RequesterInput } from './requester-input.js';
 export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
-export { MIN_REDACTED_LENGTH, REDACTED, SecretRedactor } from './secret-redactor.js';
+export { SecretRedactor } from './secret-redactor.js';
 export { type OpenOptions, SecretsManager } from './secrets-manager.js';
 export { auditEntryJson, isoSeconds, secretJson } from './wire-format.js';

@@ -13,6 +13,7 @@ import { crudBenchmarks } from './crud-bench.js';
 import { fileBenchmarks } from './file-bench.js';
 import { kdfBenchmarks } from './kdf-bench.js';
 import { postgresBenchmarks } from './postgres-bench.js';
+import { redactionBenchmarks } from './redaction-bench.js';
 import { markdownReport } from './report.js';
 import { runtimeBenchmarks } from './runtime-bench.js';
 
@@ -32,8 +33,10 @@ log('get on a database file, and a bare durable insert...');
 const file = await fileBenchmarks(scale);
 log('the iron-secrets binary: process wall time, master-key rotation...');
 const cli = await cliBenchmarks(scale);
-log('iron-secrets run: start-up with 1, 10, 50 secrets; redactor throughput...');
+log('iron-secrets run: start-up with 1, 10, 50 secrets...');
 const runtime = await runtimeBenchmarks(scale);
+log('the redactor: throughput with every derived form, memory...');
+const redaction = await redactionBenchmarks(scale);
 log('the HTTP API under load (autocannon)...');
 const api = await apiBenchmarks(scale);
 log('production mode: PostgreSQL next to SQLite, the writers lock, the API on PostgreSQL...');
@@ -50,6 +53,7 @@ const report = markdownReport(
     file,
     cli,
     runtime,
+    redaction,
     api,
     postgres,
   },

@@ -59,9 +59,17 @@ describe('the benchmark report', () => {
             row('iron-secrets run --server, 10 secrets', 200),
             row('iron-secrets run --server, 50 secrets', 395),
           ],
-          redactorMBps: 150,
-          passThroughMBps: 1500,
+        },
+        redaction: {
           megabytes: 100,
+          passThroughMBps: 1500,
+          legacyExactMBps: 150,
+          exactMBps: 140,
+          derivedMBps: 120,
+          derivedPatterns: 600,
+          derivedMemoryMB: 4,
+          legacyMemoryMB: 45,
+          memoryPatterns: 600,
         },
         api: {
           bare: { name: 'bare', requestsPerSecond: 20_000, p50Ms: 2, p99Ms: 5, errors: 0, non2xx: 0 },
@@ -111,7 +119,10 @@ describe('the benchmark report', () => {
     expect(report).toContain('1,000 secrets: 18000.0 ms, against 16000.0 ms');
     expect(report).toContain('(1.13x)');
     expect(report).toContain('1 secret 150.00x; 10 secrets 200.00x; 50 secrets 395.00x');
-    expect(report).toContain('| redactingStream, 50 secrets | 150 |');
+    expect(report).toContain('| every derived form (600 patterns) | 120 |');
+    expect(report).toContain('Every derived form costs 1.17x the exact-only throughput');
+    expect(report).toContain('1.25x the\n  redactor before derived forms (limit 2x: PASS)');
+    expect(report).toContain('4.0 MB of heap\n  (limit 64 MB: PASS)');
     expect(report).toContain('1 secret 0.67x; 10 secrets 0.50x; 50 secrets 0.50x');
     expect(report).toContain('| get | 2000 | 20 | 50 | 0 | 0 |');
     expect(report).toContain('runs at 0.10x of the bare route');
