@@ -3,9 +3,13 @@
 When the injector's stdout is a terminal, the agent must still see one (colours, full-screen
 programs), yet its output must pass through the injector's redactor. This bridge gives it one:
 
-    python3 pty_bridge.py ROWS COLS COMMAND [ARGS...]
+    python3 pty_bridge.py [--separate-stderr] ROWS COLS COMMAND [ARGS...]
 
 - The agent runs on a new pseudo-terminal (its own session) of ROWS x COLS.
+- Its terminal writes `\n` as it is (no `\r\n`): the injector's own terminal adds the `\r` once.
+  (Translated here too, every line would reach the screen as `\r\r\n`.)
+- With --separate-stderr, the agent's stderr is this process's stderr instead of the terminal
+  (the injector's stderr is not a terminal: `2>file` must keep the agent's errors apart).
 - Bytes on this process's stdin go to the terminal (the injector puts its own terminal in raw
   mode, so Ctrl-C arrives as a byte and the terminal makes it SIGINT for the agent).
 - What the agent writes to the terminal comes out on this process's stdout, for the redactor.
@@ -35,15 +39,29 @@ def set_size(fd, rows, cols):
 
 
 def main():
-    rows, cols = int(sys.argv[1]), int(sys.argv[2])
-    command = sys.argv[3:]
+    arguments = sys.argv[1:]
+    separate_stderr = arguments[:1] == ["--separate-stderr"]
+    if separate_stderr:
+        arguments = arguments[1:]
+    rows, cols = int(arguments[0]), int(arguments[1])
+    command = arguments[2:]
+    stderr = os.dup(2) if separate_stderr else None
     pid, master = pty.fork()
     if pid == 0:
+        # Before exec, so the agent never writes through a translating terminal.
+        attributes = termios.tcgetattr(1)
+        attributes[1] &= ~termios.ONLCR
+        termios.tcsetattr(1, termios.TCSANOW, attributes)
+        if stderr is not None:
+            os.dup2(stderr, 2)
+            os.close(stderr)
         try:
             os.execvp(command[0], command)
         except OSError as error:
-            os.write(2, ("%s: %s\r\n" % (command[0], error.strerror)).encode())
+            os.write(2, ("%s: %s\n" % (command[0], error.strerror)).encode())
             os._exit(127 if error.errno == errno.ENOENT else 126)
+    if stderr is not None:
+        os.close(stderr)
     set_size(master, rows, cols)
     for name in RELAYED:
         signal.signal(getattr(signal, name), lambda signum, _frame: os.kill(pid, signum))

@@ -4,7 +4,12 @@
  * environment, its id in the audit log). Changes are noticed by polling the change feed's
  * counter: one indexed read every {@link DEFAULT_POLL_MS}, far cheaper than re-reading secrets.
  */
-import { type Environment, type Requester, SecretsManager } from '@iron/secrets-core';
+import {
+  type Environment,
+  masterKeyFromEnvironment,
+  type Requester,
+  SecretsManager,
+} from '@iron/secrets-core';
 import type { SecretSource, SecretValues } from './secret-source.js';
 
 /** How often the change counter is read. */
@@ -41,6 +46,7 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   return {
     description: `${options.database} (${options.environment})`,
+    credentials: masterKeyForms(options.env ?? process.env),
     async fetch(): Promise<SecretValues> {
       const secrets = await manager.listSecrets(requester, options.environment);
       return new Map(secrets.map((secret) => [secret.name, secret.value!]));
@@ -71,4 +77,18 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
     },
     close: () => manager.close(),
   };
+}
+
+/**
+ * The master key as an agent could print it: base64 as it is given (the variable or the file) and
+ * hex of its bytes. The key was checked by `open`, so it parses; the bytes are wiped here.
+ */
+function masterKeyForms(env: NodeJS.ProcessEnv): string[] {
+  const key = masterKeyFromEnvironment(env);
+  try {
+    const bytes = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+    return [bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')];
+  } finally {
+    key.fill(0);
+  }
 }

@@ -43,6 +43,7 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
   };
   return {
     description: `${base.origin} (${options.environment})`,
+    credentials: [options.token],
     async fetch(): Promise<SecretValues> {
       const response = await fetch(url('/api/secrets'), { headers });
       if (!response.ok) throw new Error(`the server answered ${response.status} to GET /api/secrets`);

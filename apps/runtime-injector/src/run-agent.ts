@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { SecretRedactor } from '@iron/secrets-core';
+import { RedactionDictionary, RedactionScanner } from '@iron/secrets-core';
 import { type AgentEndpoint, startAgentEndpoint } from './agent-endpoint.js';
 import { childEnvironment } from './child-environment.js';
 import { redactingStream } from './redacting-stream.js';
@@ -54,24 +54,27 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
 
   // What the agent was last given (its environment, or the last rotation announced).
   let current: SecretValues = await options.source.fetch();
-  // One redactor per stream (each holds back its own tail); both learn every value ever handed
-  // out, and the endpoint's token, which the agent could print too.
-  const redactors = [new SecretRedactor(), new SecretRedactor()];
-  const learn = (values: Iterable<string>) => {
-    for (const redactor of redactors) redactor.add(values);
-  };
-  learn(current.values());
+  // One dictionary for every stream of the agent (each stream's scanner holds only its own tail),
+  // so stdout, stderr and a terminal cannot disagree about what is secret. It learns every value
+  // ever handed out, the source's own credentials and the endpoint's token, which the agent could
+  // print too; it only grows, so an old value stays redacted after a rotation.
+  const dictionary = new RedactionDictionary();
+  const learn = (values: SecretValues) => dictionary.add([...values.values()]);
+  learn(current);
+  dictionary.add(options.source.credentials);
   const endpoint: AgentEndpoint = await startAgentEndpoint(async () => {
-    // Fresh values may reach the agent here before the rotation is noticed: the redactors learn
+    // Fresh values may reach the agent here before the rotation is noticed: the dictionary learns
     // them first, so the agent cannot print one unredacted.
     const values = await options.source.fetch();
-    learn(values.values());
+    learn(values);
     return values;
   });
-  learn([endpoint.token]);
+  dictionary.add([endpoint.token]);
 
   // A terminal for the agent where our output is one and it is redacted (see terminal-bridge).
+  // The agent's stderr shares it only where our stderr is a terminal too: `2>file` keeps its place.
   const terminal = redact && (options.stdout as NodeJS.WriteStream).isTTY === true;
+  const stderrOnTerminal = (options.stderr as NodeJS.WriteStream).isTTY === true;
   const python = terminal ? findPython(options.env) : undefined;
   if (terminal && python === undefined) {
     log('INFO', 'no python3 for a pseudo-terminal: the agent writes into pipes, so it may turn colours off');
@@ -82,15 +85,13 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   const start = () => {
     const env = childEnvironment(options.env, current, endpoint);
     if (python !== undefined) {
-      const bridged = spawnOnTerminal(
-        python,
-        options.command,
-        options.args,
-        env,
-        options.stdin,
-        options.stdout as NodeJS.WriteStream,
-      );
-      const piped = [relay(bridged.process.stdout!, redactors[0]!, options.stdout)];
+      const bridged = spawnOnTerminal(python, options.command, options.args, env, {
+        stdin: options.stdin,
+        terminal: options.stdout as NodeJS.WriteStream,
+        separateStderr: !stderrOnTerminal,
+      });
+      const piped = [relay(bridged.process.stdout!, dictionary, options.stdout)];
+      if (!stderrOnTerminal) piped.push(relay(bridged.process.stderr!, dictionary, options.stderr));
       const exited = exitStatus(bridged.process, options.command, log).finally(() => bridged.release());
       return { process: bridged.process, exited, piped };
     }
@@ -100,8 +101,8 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
     });
     const piped: Promise<void>[] = [];
     if (redact) {
-      piped.push(relay(started.stdout!, redactors[0]!, options.stdout));
-      piped.push(relay(started.stderr!, redactors[1]!, options.stderr));
+      piped.push(relay(started.stdout!, dictionary, options.stdout));
+      piped.push(relay(started.stderr!, dictionary, options.stderr));
     }
     return { process: started, exited: exitStatus(started, options.command, log), piped };
   };
@@ -138,7 +139,7 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
         const changed = [...fresh.keys()].filter((name) => current.get(name) !== fresh.get(name));
         const removed = [...current.keys()].filter((name) => !fresh.has(name));
         if (changed.length === 0 && removed.length === 0) return;
-        learn(fresh.values());
+        learn(fresh);
         current = fresh;
         const outcome = options.restart ? 'agent restarted' : 'no restart required';
         for (const name of changed) log('INFO', `Secret rotated: ${name} (${outcome})`);
@@ -172,14 +173,17 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   }
 }
 
-/** Copies `from` through `redactor` into `to` (not ending `to`: it is ours, not the child's). */
+/**
+ * Copies `from` into `to` through a scanner of its own over the shared `dictionary` (not ending
+ * `to`: it is ours, not the child's).
+ */
 function relay(
   from: NodeJS.ReadableStream,
-  redactor: SecretRedactor,
+  dictionary: RedactionDictionary,
   to: NodeJS.WritableStream,
 ): Promise<void> {
   return new Promise((resolve) => {
-    const transform = redactingStream(redactor);
+    const transform = redactingStream(new RedactionScanner(dictionary));
     from.pipe(transform).pipe(to, { end: false });
     transform.on('end', resolve);
     transform.on('error', resolve);

@@ -12,6 +12,11 @@ export type SecretValues = ReadonlyMap<string, string>;
 export interface SecretSource {
   /** Where the secrets come from, for messages (never a token or a key). */
   readonly description: string;
+  /**
+   * What the source itself holds that an agent must never print (the master key, the API token):
+   * the injector redacts these like the secrets. An array: every stream reads the same one.
+   */
+  readonly credentials: readonly string[];
   /** The current values within the agent's scope. Every call is audited as the agent's READ. */
   fetch(): Promise<SecretValues>;
   /**

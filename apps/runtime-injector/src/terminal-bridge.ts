@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 /** The bridge script, shipped next to the Python helper. */
 export const PTY_BRIDGE = fileURLToPath(new URL('../python/pty_bridge.py', import.meta.url));
 
+/** Tells the bridge to give the agent its own stderr (see {@link TerminalStreams}). */
+const SEPARATE_STDERR_FLAG = '--separate-stderr';
+
 /** The python3 on PATH, if there is one. */
 export function findPython(env: NodeJS.ProcessEnv): string | undefined {
   for (const directory of (env.PATH ?? '').split(delimiter)) {
@@ -36,23 +39,39 @@ export interface Bridged {
   release(): void;
 }
 
+/** Where a bridged agent's input and output go. */
+export interface TerminalStreams {
+  /** Our stdin: relayed to the agent's terminal. */
+  readonly stdin: NodeJS.ReadStream;
+  /** Our stdout, a terminal: the size the agent's terminal takes, and follows. */
+  readonly terminal: NodeJS.WriteStream;
+  /**
+   * The agent's stderr on the bridge's stderr (a pipe, for its own redaction) instead of on the
+   * terminal: where our stderr is not the terminal (`2>file`), the agent's must not be either.
+   */
+  readonly separateStderr: boolean;
+}
+
 /**
  * Starts `command` on a pseudo-terminal of `terminal`'s size. Our stdin, if it is a terminal, is
- * put in raw mode (Ctrl-C becomes a byte for the agent's terminal) until `release()`.
+ * put in raw mode (Ctrl-C becomes a byte for the agent's terminal) until `release()`. The bridge's
+ * stdout carries what the agent writes to its terminal; its stderr is a pipe (the agent's stderr
+ * with `separateStderr`, else only the bridge's own messages), for the caller to redact.
  */
 export function spawnOnTerminal(
   python: string,
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  stdin: NodeJS.ReadStream,
-  terminal: NodeJS.WriteStream,
+  streams: TerminalStreams,
 ): Bridged {
+  const { stdin, terminal } = streams;
   const size = () => `${terminal.rows || 24} ${terminal.columns || 80}`;
   const [rows, columns] = size().split(' ');
-  const bridge = spawn(python, [PTY_BRIDGE, rows!, columns!, command, ...args], {
+  const flags = streams.separateStderr ? [SEPARATE_STDERR_FLAG] : [];
+  const bridge = spawn(python, [PTY_BRIDGE, ...flags, rows!, columns!, command, ...args], {
     env,
-    stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
+    stdio: ['pipe', 'pipe', streams.separateStderr ? 'pipe' : 'inherit', 'pipe'],
   });
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
