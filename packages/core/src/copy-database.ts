@@ -5,20 +5,28 @@
  */
 import { existsSync } from 'node:fs';
 import {
-  type CopyReport,
   copyStorage,
   isPostgresUrl,
   openStorage,
   type Storage,
+  type CopyReport as StorageCopyReport,
 } from '@iron/secrets-storage';
 import { IronSecretsError } from './errors.js';
 import { translated } from './lib/translate-error.js';
+import { reservedNameReason } from './reserved-names.js';
 
-export type { CopyReport } from '@iron/secrets-storage';
+/** Rows moved by {@link copyDatabase}, and what the operator should know about them. */
+export interface CopyReport extends StorageCopyReport {
+  /**
+   * One line per secret carried under a reserved name (R10): a row written before the rule. It is
+   * copied (one old `PATH` row must not block a move to PostgreSQL) but never injected.
+   */
+  readonly warnings: readonly string[];
+}
 
 /**
  * Copies every row of the database at `from` into the empty database at `to`, migrating `to`
- * first. Rows move verbatim, so no master key is needed and none is seen; the copy opens with the
+ * first, and warns about each secret it carried under a reserved name (R10). Rows move verbatim, so no master key is needed and none is seen; the copy opens with the
  * same master key and its audit chain verifies as the original's did. The target is written in one
  * transaction: a failed copy leaves it empty.
  *
@@ -47,7 +55,17 @@ export async function copyDatabase(from: string, to: string): Promise<CopyReport
     source = await translated(() => openStorage(from));
     target = await translated(() => openStorage(to, { migrate: true }));
     const [s, t] = [source, target];
-    return await translated(() => copyStorage(s, t));
+    const report = await translated(() => copyStorage(s, t));
+    const rows = await translated(() => t.transaction((tx) => tx.secrets.listAll(), { readOnly: true }));
+    const warnings = rows.flatMap((row) => {
+      const why = reservedNameReason(row.name);
+      return why === undefined
+        ? []
+        : [
+            `${row.name} (${row.environment}) has a reserved name: ${why}; it was copied, but is never injected into an agent: store its value under another name and delete it`,
+          ];
+    });
+    return { ...report, warnings };
   } finally {
     await source?.close();
     await target?.close();

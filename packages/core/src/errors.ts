@@ -28,6 +28,11 @@ export type ErrorCode =
   /** No environment was given and the name exists in several (R1). */
   | 'AMBIGUOUS_ENVIRONMENT'
   | 'INVALID_SECRET_NAME'
+  /**
+   * The name is one a loader, runtime, shell, TLS stack, git or Iron Secrets reads to decide what
+   * code to load, what to trust or where to send traffic (R10): never stored, never injected.
+   */
+  | 'RESERVED_SECRET_NAME'
   | 'INVALID_SECRET_VALUE'
   | 'INVALID_ENVIRONMENT'
   /** The requester is not a role or a well-formed `{ role, ... }` object. */

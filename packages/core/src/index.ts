@@ -56,6 +56,12 @@ export {
 export { redactionForms } from './redaction/redaction-forms.js';
 export { RedactionScanner } from './redaction/redaction-scanner.js';
 export type { RequesterInput } from './requester-input.js';
+export {
+  isReservedSecretName,
+  RESERVED_NAME_RULES,
+  type ReservedNameRule,
+  reservedNameReason,
+} from './reserved-names.js';
 export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
 export { SecretRedactor } from './secret-redactor.js';
 export { type OpenOptions, SecretsManager } from './secrets-manager.js';

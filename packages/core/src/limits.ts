@@ -4,6 +4,7 @@
  */
 import { ENVIRONMENTS, type Environment, isEnvironment } from '@iron/secrets-rbac';
 import { IronSecretsError } from './errors.js';
+import { reservedNameMatch } from './reserved-names.js';
 
 /**
  * A secret name: a letter or underscore, then letters, digits and underscores. The shape of an
@@ -57,6 +58,26 @@ export function assertSecretName(name: unknown): asserts name is string {
       `${NAME_RULE}; the character at position ${position} is not allowed there`,
     );
   }
+}
+
+/**
+ * Throws RESERVED_SECRET_NAME when a secret may not be written under `name` (R10), saying why.
+ * Checked after {@link assertSecretName}, wherever a name is written; never where one is read or
+ * deleted, so that a row written before the rule can still be cleaned up. A name matching one of
+ * the table's names is echoed (it is a word anyone can read there); one matching a prefix is
+ * not, only the prefix: a value typed where the name belongs could start with `LD_`.
+ */
+export function assertUnreservedName(name: string): void {
+  const match = reservedNameMatch(name);
+  if (match === undefined) return;
+  const subject =
+    match.prefix === undefined
+      ? `${name} is a reserved name`
+      : `names starting with ${match.prefix} are reserved`;
+  throw new IronSecretsError(
+    'RESERVED_SECRET_NAME',
+    `${subject}: ${match.why}; a secret under such a name would let whoever can write it change how every agent it is injected into starts, so it is never stored or injected; choose another name`,
+  );
 }
 
 /**

@@ -2,12 +2,15 @@
  * @module test-support
  * Opening managers on throw-away databases for tests.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomSalt } from '@iron/secrets-crypto';
+import { openStorage } from '@iron/secrets-storage';
 import { freshDatabase, testBackend } from '@iron/secrets-storage/testing';
 import { afterEach } from 'vitest';
+import { CURRENT_KDF, type SealedFields, SecretCipher } from './lib/secret-cipher.js';
 import { type OpenOptions, SecretsManager } from './secrets-manager.js';
 
 /** A fresh random master key, base64. */
@@ -71,4 +74,42 @@ export async function fileManager(options: Partial<OpenOptions> = {}): Promise<T
 /** Registers something to undo after the test. */
 export function onCleanup(cleanup: () => Promise<void> | void): void {
   cleanups.push(cleanup);
+}
+
+/**
+ * Writes a secret straight through storage, with none of the library's checks on its name: a row
+ * an older version wrote before a rule existed (R10's reserved names), sealed exactly as the
+ * library seals, so that it opens. Only for tests of what happens when such a row is found.
+ */
+export async function insertUncheckedSecret(
+  database: string,
+  masterKey: string,
+  environment: string,
+  name: string,
+  value: string,
+): Promise<void> {
+  const storage = await openStorage(database);
+  const cipher = new SecretCipher(Buffer.from(masterKey, 'base64'), 1);
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const fields: SealedFields = {
+      id: randomUUID(),
+      environment,
+      name,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      expiresAt: null,
+      rotateEverySeconds: null,
+    };
+    const salt = randomSalt();
+    const sealed = await cipher.seal(value, fields, salt, CURRENT_KDF);
+    await storage.transaction(async (tx) => {
+      await tx.secrets.insert({ ...fields, ...sealed, salt, kdf: CURRENT_KDF });
+      await tx.changes.record({ kind: 'created', name, environment, changedAt: now });
+    });
+  } finally {
+    cipher.close();
+    await storage.close();
+  }
 }

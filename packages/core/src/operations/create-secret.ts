@@ -13,7 +13,7 @@ import type { ManagerContext } from '../lib/context.js';
 import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF, type SealedFields } from '../lib/secret-cipher.js';
-import { assertEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
+import { assertEnvironment, assertSecretName, assertSecretValue, assertUnreservedName } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** Options of `createSecret`. */
@@ -31,6 +31,7 @@ export async function createSecret(
 ): Promise<string> {
   const requester = toRequester(options.requester);
   assertSecretName(name);
+  assertUnreservedName(name);
   assertEnvironment(environment);
   assertSecretValue(value, context.maxValueBytes);
   const rotation = toStoredRotation(options, context.now());

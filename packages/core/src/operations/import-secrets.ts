@@ -20,7 +20,13 @@ import {
   toStoredRotation,
 } from '../lib/rotation-options.js';
 import { CURRENT_KDF, fieldsAfterUpdate, type SealedFields, saltFor } from '../lib/secret-cipher.js';
-import { assertEnvironment, assertSecretName, assertSecretValue, describeType } from '../limits.js';
+import {
+  assertEnvironment,
+  assertSecretName,
+  assertSecretValue,
+  assertUnreservedName,
+  describeType,
+} from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** One secret to store. */
@@ -189,6 +195,7 @@ function assertEntries(entries: readonly SecretEntry[], maxValueBytes: number): 
     }
     const position = entries.length > 1 ? `entry ${index + 1}: ` : '';
     at(position, () => assertSecretName(entry.name));
+    at(position, () => assertUnreservedName(entry.name));
     at(position, () => assertSecretValue(entry.value, maxValueBytes));
     if (seen.has(entry.name)) {
       throw new IronSecretsError('INVALID_ARGUMENT', `entry ${index + 1} repeats the name '${entry.name}'`);

@@ -12,7 +12,12 @@ import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
 import { definedRotation, type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF, fieldsAfterUpdate, saltFor } from '../lib/secret-cipher.js';
-import { assertOptionalEnvironment, assertSecretName, assertSecretValue } from '../limits.js';
+import {
+  assertOptionalEnvironment,
+  assertSecretName,
+  assertSecretValue,
+  assertUnreservedName,
+} from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** Options of `updateSecret`. */
@@ -34,6 +39,7 @@ export async function updateSecret(
 ): Promise<void> {
   const requester = toRequester(options.requester);
   assertSecretName(name);
+  assertUnreservedName(name);
   const { environment } = options;
   assertOptionalEnvironment(environment);
   assertSecretValue(newValue, context.maxValueBytes);
