@@ -44,15 +44,21 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
     environments: [options.environment],
   };
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  // The change counter as it was before the last fetch read the secrets: watching starts from
+  // there, so a change committed between the first fetch and the first poll is reported (it may
+  // be reported although the fetch saw it already; the injector then finds nothing changed).
+  let fetchedFrom: number | undefined;
   return {
     description: `${options.database} (${options.environment})`,
     credentials: masterKeyForms(options.env ?? process.env),
     async fetch(): Promise<SecretValues> {
+      const sequence = await manager.changeSequence();
       const secrets = await manager.listSecrets(requester, options.environment);
+      fetchedFrom ??= sequence;
       return new Map(secrets.map((secret) => [secret.name, secret.value!]));
     },
     watch(onChange, onError) {
-      let seen: number | undefined;
+      let seen = fetchedFrom;
       let busy = false;
       const poll = async () => {
         if (busy) return;

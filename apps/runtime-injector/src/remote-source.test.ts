@@ -46,7 +46,7 @@ describe('openRemoteSource', () => {
     expect(api.seen.join('\n')).not.toContain(TOKEN);
   });
 
-  it('calls onChange for secret events from the event stream, not for keep-alives', async () => {
+  it('calls onChange on connecting and for secret events from the event stream, not for keep-alives', async () => {
     const api = await fakeApi((send) => setTimeout(() => send('secret.updated'), 50));
     const source = openRemoteSource({ server: api.url, token: TOKEN, environment: 'production' });
     let changes = 0;
@@ -58,7 +58,43 @@ describe('openRemoteSource', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 400));
     stop();
-    expect(changes).toBe(1);
+    // One for the connection (what changed before it), one for the event.
+    expect(changes).toBe(2);
+  });
+
+  it('looks again after every reconnection: a rotation while the stream was down is not lost', async () => {
+    let connections = 0;
+    const api = await fakeApi(() => {
+      connections += 1;
+      // The server drops the stream at once: whatever happens until the next connection sends
+      // no event to this client.
+      setTimeout(() => server?.closeAllConnections(), 20);
+    });
+    const source = openRemoteSource({ server: api.url, token: TOKEN, environment: 'production' });
+    let changes = 0;
+    const stop = source.watch(
+      () => {
+        changes += 1;
+      },
+      () => {},
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    stop();
+    expect(connections).toBeGreaterThanOrEqual(2);
+    expect(changes).toBe(connections);
+  });
+
+  it('gives up on a server that does not answer, instead of waiting for ever', async () => {
+    server = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const source = openRemoteSource({
+      server: url,
+      token: TOKEN,
+      environment: 'production',
+      fetchTimeoutMs: 200,
+    });
+    await expect(source.fetch()).rejects.toThrow(/timeout|aborted/i);
   });
 
   it('reports a refused token, and refuses a server that is not http(s)', async () => {

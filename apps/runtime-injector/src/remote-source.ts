@@ -15,7 +15,15 @@ export interface RemoteSourceOptions {
   /** An agent token (`iron-secrets token create --role agent ...`). */
   readonly token: string;
   readonly environment: Environment;
+  /** How long a request for the values may take (default {@link FETCH_TIMEOUT_MS}). */
+  readonly fetchTimeoutMs?: number | undefined;
 }
+
+/**
+ * How long a request for the values may take. Without it a server that stops answering would
+ * hold a rotation, and the injector's exit after its agent's, for ever.
+ */
+export const FETCH_TIMEOUT_MS = 15_000;
 
 /** Backoff between reconnections of the event stream. */
 const RECONNECT_MIN_MS = 500;
@@ -45,7 +53,10 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
     description: `${base.origin} (${options.environment})`,
     credentials: [options.token],
     async fetch(): Promise<SecretValues> {
-      const response = await fetch(url('/api/secrets'), { headers });
+      const response = await fetch(url('/api/secrets'), {
+        headers,
+        signal: AbortSignal.timeout(options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS),
+      });
       if (!response.ok) throw new Error(`the server answered ${response.status} to GET /api/secrets`);
       const body = (await response.json()) as { name?: unknown; value?: unknown }[];
       if (!Array.isArray(body))
@@ -70,6 +81,9 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
               throw new Error(`the server answered ${response.status} to GET /api/secrets/events`);
             }
             delay = RECONNECT_MIN_MS;
+            // Whatever changed while the stream was not connected (before the first connection,
+            // or during a reconnection) sent no event to us: one look at the values catches it.
+            onChange();
             await readEvents(response.body, (event) => {
               if (event.startsWith('secret.')) onChange();
             });
