@@ -1,0 +1,267 @@
+/**
+ * The Node helper `@iron/secrets-runtime/agent`, in real Node processes against a real agent
+ * endpoint: never through a proxy, names checked, removed names reported, bursts coalesced,
+ * failures reported and never thrown into the agent, and `stop` unregistering.
+ */
+import { createServer, type Server } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ENDPOINT_TIMEOUT_MS } from './agent.js';
+import {
+  agentEnvironment,
+  compileNodeHelper,
+  NODE_AGENT,
+  recordingListener,
+  startAgent,
+  type TestAgent,
+  type TestEndpoint,
+  testEndpoint,
+  until,
+} from './test-agent-harness.js';
+
+let helper: { path: string; remove: () => void };
+beforeAll(() => {
+  helper = compileNodeHelper();
+});
+afterAll(() => helper?.remove());
+
+const endpoints: TestEndpoint[] = [];
+const agents: TestAgent[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const agent of agents.splice(0)) agent.child.kill('SIGKILL');
+  for (const test of endpoints.splice(0)) await test.endpoint.close();
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+async function endpointServing(values: Record<string, string>): Promise<TestEndpoint> {
+  const test = await testEndpoint(values);
+  endpoints.push(test);
+  return test;
+}
+
+function node(test: TestEndpoint, args: string[], secrets: Record<string, string>, extra = {}): TestAgent {
+  const agent = startAgent(
+    process.execPath,
+    [NODE_AGENT, helper.path, ...args],
+    agentEnvironment(test, secrets, extra),
+    test,
+  );
+  agents.push(agent);
+  return agent;
+}
+
+/** Starts a watching agent and waits until it is registered and has made its catch-up fetch. */
+async function watching(
+  test: TestEndpoint,
+  mode: string,
+  names: string[],
+  secrets: Record<string, string>,
+  extra = {},
+) {
+  const agent = node(test, [mode, ...names], secrets, extra);
+  const pid = Number((await agent.waitFor(/^ready /)).split(' ')[1]);
+  await until(() => test.endpoint.watchers().includes(pid), 5_000, 'the agent to register');
+  await until(() => test.served.ok >= 1, 5_000, 'the catch-up fetch after registering');
+  return { agent, pid };
+}
+
+async function finish(agent: TestAgent): Promise<string> {
+  agent.child.stdin!.end();
+  const final = await agent.waitFor(/^final /);
+  expect(await agent.exited).toBe(0);
+  return final.slice('final '.length);
+}
+
+const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'];
+
+describe('@iron/secrets-runtime/agent: never through a proxy', () => {
+  it('reaches the endpoint directly with every proxy variable set, NODE_USE_ENV_PROXY=1 and a global proxy agent', async () => {
+    const listener = await recordingListener();
+    cleanups.push(listener.close);
+    const proxied = {
+      ...Object.fromEntries(PROXY_VARIABLES.map((name) => [name, listener.url])),
+      NODE_USE_ENV_PROXY: '1',
+      TEST_GLOBAL_PROXY: '1',
+    };
+    const test = await endpointServing({ APP_KEY: 'sk-fresh-value-1' });
+
+    const refreshed = node(test, ['refresh', 'APP_KEY'], { APP_KEY: 'sk-old-value-1' }, proxied);
+    expect(await refreshed.waitFor(/^changed /)).toBe('changed {"APP_KEY":"sk-fresh-value-1"}');
+    expect(await refreshed.exited).toBe(0);
+
+    const { agent } = await watching(test, 'watch', ['APP_KEY'], { APP_KEY: 'sk-fresh-value-1' }, proxied);
+    test.values.set('APP_KEY', 'sk-fresh-value-2');
+    agent.child.kill('SIGUSR1');
+    await agent.waitFor(/^changed APP_KEY sk-fresh-value-2$/);
+    expect(await finish(agent)).toBe('{"APP_KEY":"sk-fresh-value-2"}');
+    expect(listener.connections()).toBe(0);
+  });
+
+  it('refuses an endpoint that is not on the loopback, without sending the token', async () => {
+    const test = await endpointServing({});
+    const agent = node(test, ['refresh'], {}, { IRON_SECRETS_ENDPOINT: 'http://192.0.2.1:9' });
+    expect(await agent.exited).not.toBe(0);
+    expect(agent.stderr.join('\n')).toContain('IRON_SECRETS_ENDPOINT must be http://127.0.0.1:<port>');
+  });
+});
+
+describe('@iron/secrets-runtime/agent: names', () => {
+  it('applies only valid secret names, and names the others in one warning line', async () => {
+    const test = await endpointServing({
+      GOOD_NAME: 'good-value-1',
+      'bad-name': 'x-value-1',
+      '1STARTS_WITH_DIGIT': 'x-value-2',
+      [`A${'B'.repeat(256)}`]: 'x-value-3',
+      NUL_IN_VALUE: 'a\u0000b',
+    });
+    const agent = node(test, ['refresh', 'GOOD_NAME', 'NUL_IN_VALUE'], {});
+    expect(await agent.waitFor(/^changed /)).toBe('changed {"GOOD_NAME":"good-value-1"}');
+    expect(await agent.waitFor(/^env /)).toBe('env {"GOOD_NAME":"good-value-1","NUL_IN_VALUE":null}');
+    expect(await agent.exited).toBe(0);
+    expect(agent.stderr).toHaveLength(1);
+    expect(agent.stderr[0]).toMatch(/^iron-secrets: WARN skipped names .*"bad-name".*"1STARTS_WITH_DIGIT"/);
+    expect(agent.stderr[0]).toContain('NUL_IN_VALUE');
+    expect(agent.stderr[0]).not.toContain('x-value');
+  });
+});
+
+describe('@iron/secrets-runtime/agent: removed names', () => {
+  it('sync() says which names are gone and deletes them from process.env', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-fresh-value-1', APP_OTHER: 'other-value-1' });
+    const agent = node(test, ['sync', 'APP_KEY', 'APP_OTHER'], { APP_OTHER: 'other-value-1' });
+    agent.child.stdin!.write('\n');
+    expect(await agent.waitFor(/^sync /)).toBe(
+      'sync {"changed":{"APP_KEY":"sk-fresh-value-1"},"removed":[]}',
+    );
+    test.values.delete('APP_OTHER');
+    agent.child.stdin!.write('\n');
+    await until(() => agent.stdout.length >= 4);
+    expect(agent.stdout.slice(2)).toEqual([
+      'sync {"changed":{},"removed":["APP_OTHER"]}',
+      'env {"APP_KEY":"sk-fresh-value-1","APP_OTHER":null}',
+    ]);
+    agent.child.stdin!.end();
+    expect(await agent.exited).toBe(0);
+  });
+});
+
+describe('@iron/secrets-runtime/agent: watch', () => {
+  it('registers, and on the signal calls back with changed names and removed ones apart', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1', APP_GONE: 'gone-value-1' });
+    const { agent } = await watching(test, 'watch', ['APP_KEY', 'APP_GONE', 'APP_NEW'], {
+      APP_KEY: 'sk-old-value-1',
+      APP_GONE: 'gone-value-1',
+    });
+    test.values = new Map([
+      ['APP_KEY', 'sk-new-value-1'],
+      ['APP_NEW', 'new-value-1'],
+    ]);
+    agent.child.kill('SIGUSR1');
+    await agent.waitFor(/^removed-still-set/);
+    expect(await finish(agent)).toBe('{"APP_KEY":"sk-new-value-1","APP_GONE":null,"APP_NEW":"new-value-1"}');
+    expect(agent.stdout.slice(1, -1)).toEqual([
+      'changed APP_KEY sk-new-value-1',
+      'changed APP_NEW new-value-1',
+      'removed APP_GONE',
+      'removed-still-set',
+    ]);
+    expect(agent.stderr).toEqual([]);
+  });
+
+  it('catches up right after registering with a rotation that happened before', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-rotated-before-watch' });
+    const { agent } = await watching(test, 'watch', ['APP_KEY'], { APP_KEY: 'sk-injected-value' });
+    await agent.waitFor(/^changed APP_KEY sk-rotated-before-watch$/);
+    await finish(agent);
+  });
+
+  it('coalesces a burst: one fetch in flight, one more after it, the last value wins', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    test.slowMs = 200;
+    const { agent } = await watching(test, 'watch', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    const before = test.served.ok;
+    test.mode = 'slow';
+    for (let i = 1; i <= 20; i += 1) {
+      test.values.set('APP_KEY', `sk-burst-value-${i}`);
+      agent.child.kill('SIGUSR1');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await agent.waitFor(/^changed APP_KEY sk-burst-value-20$/);
+    expect(test.served.ok - before).toBeLessThanOrEqual(3);
+    expect(await finish(agent)).toBe('{"APP_KEY":"sk-burst-value-20"}');
+  });
+
+  it('keeps working with one callback; a failure is one line on stderr without a value', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const { agent } = await watching(test, 'watch-one-argument', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    test.mode = 'fail';
+    test.values.set('APP_KEY', 'sk-never-served-1');
+    agent.child.kill('SIGUSR1');
+    await until(() => agent.stderr.length > 0, 5_000, 'the error line');
+    expect(agent.stderr).toEqual([
+      "iron-secrets: refresh failed: the injector's endpoint answered 500 to GET /secrets",
+    ]);
+    test.mode = 'ok';
+    agent.child.kill('SIGUSR1');
+    await agent.waitFor(/^changed APP_KEY sk-never-served-1$/);
+    expect(await finish(agent)).toBe('{"APP_KEY":"sk-never-served-1"}');
+  });
+
+  it('reports a callback that throws or rejects by its type only, and carries on', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const { agent } = await watching(test, 'watch-throwing', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    for (const [i, value] of ['sk-thrown-value-1', 'sk-thrown-value-2'].entries()) {
+      test.values.set('APP_KEY', value);
+      agent.child.kill('SIGUSR1');
+      await until(() => agent.stderr.length > i, 5_000, 'the error line');
+    }
+    expect(await finish(agent)).toBe('{"APP_KEY":"sk-thrown-value-2"}');
+    expect(agent.stderr).toEqual([
+      'iron-secrets: a rotation callback threw TypeError',
+      'iron-secrets: a rotation callback threw RangeError',
+    ]);
+  });
+
+  it('survives a registration the endpoint refuses: the error is reported, the handler still installed', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const agent = node(test, ['watch', 'APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    test.agentPid = 2 ** 22 + 1; // no process: the agent descends from none, so 403
+    await agent.waitFor(/^error /);
+    expect(agent.stdout.find((line) => line.startsWith('error '))).toBe(
+      "error EndpointError the injector's endpoint answered 403 to POST /watch",
+    );
+    test.values.set('APP_KEY', 'sk-new-value-1');
+    agent.child.kill('SIGUSR1');
+    await agent.waitFor(/^changed APP_KEY sk-new-value-1$/);
+    await finish(agent);
+  });
+
+  it('stop() unregisters, then removes the handler', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const { agent, pid } = await watching(test, 'watch', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    agent.child.stdin!.write('stop\n');
+    await agent.waitFor(/^stopped$/);
+    await until(() => !test.endpoint.watchers().includes(pid), 5_000, 'the agent to unregister');
+    await agent.waitFor(/^handler removed$/);
+    await finish(agent);
+  });
+
+  it(
+    `gives up on an endpoint that never answers after ${ENDPOINT_TIMEOUT_MS} ms`,
+    async () => {
+      const silent: Server = createServer(() => {});
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => silent.close());
+      const address = silent.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const test = await endpointServing({});
+      const began = Date.now();
+      const agent = node(test, ['refresh'], {}, { IRON_SECRETS_ENDPOINT: `http://127.0.0.1:${port}` });
+      expect(await agent.exited).not.toBe(0);
+      expect(Date.now() - began).toBeLessThan(ENDPOINT_TIMEOUT_MS + 3_000);
+      expect(agent.stderr.join('\n')).toContain("the injector's endpoint could not be reached: timed out");
+      silent.close();
+    },
+    ENDPOINT_TIMEOUT_MS + 10_000,
+  );
+});
