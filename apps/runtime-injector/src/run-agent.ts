@@ -9,6 +9,8 @@ import { constants } from 'node:os';
 import { RedactionDictionary, RedactionScanner } from '@iron/secrets-core';
 import { type AgentEndpoint, startAgentEndpoint } from './agent-endpoint.js';
 import { childEnvironment } from './child-environment.js';
+import { Lifetime } from './lifetime.js';
+import { isDescendantOf } from './process-tree.js';
 import { redactingStream } from './redacting-stream.js';
 import { logLine } from './rotation-log.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
@@ -44,13 +46,29 @@ export interface RunAgentOptions {
   readonly restartGraceMs?: number | undefined;
 }
 
-/** Runs the agent until it exits; resolves with its exit status (128 + n if signal n killed it). */
+/**
+ * Runs the agent until it exits; resolves with its exit status (128 + n if signal n killed it).
+ * Everything it opens is owned by one {@link Lifetime} and released, in order, on every way out.
+ */
 export async function runAgent(options: RunAgentOptions): Promise<number> {
-  const signal = options.signal ?? 'SIGUSR1';
-  const redact = options.redact !== false;
   const log = (level: 'INFO' | 'WARN' | 'ERROR', message: string): void => {
     options.stderr.write(`${logLine(level, message)}\n`);
   };
+  const lifetime = new Lifetime();
+  try {
+    return await supervise(options, lifetime, log);
+  } finally {
+    await lifetime.close((name, error) =>
+      log('WARN', `${name} was not released cleanly: ${describe(error)}`),
+    );
+  }
+}
+
+type Log = (level: 'INFO' | 'WARN' | 'ERROR', message: string) => void;
+
+async function supervise(options: RunAgentOptions, lifetime: Lifetime, log: Log): Promise<number> {
+  const signal = options.signal ?? 'SIGUSR1';
+  const redact = options.redact !== false;
 
   // What the agent was last given (its environment, or the last rotation announced).
   let current: SecretValues = await options.source.fetch();
@@ -62,13 +80,20 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   const learn = (values: SecretValues) => dictionary.add([...values.values()]);
   learn(current);
   dictionary.add(options.source.credentials);
-  const endpoint: AgentEndpoint = await startAgentEndpoint(async () => {
-    // Fresh values may reach the agent here before the rotation is noticed: the dictionary learns
-    // them first, so the agent cannot print one unredacted.
-    const values = await options.source.fetch();
-    learn(values);
-    return values;
-  });
+
+  let child: ChildProcess | undefined;
+  const endpoint: AgentEndpoint = await startAgentEndpoint(
+    async () => {
+      // Fresh values may reach the agent here before the rotation is noticed: the dictionary
+      // learns them first, so the agent cannot print one unredacted.
+      const values = await options.source.fetch();
+      learn(values);
+      return values;
+    },
+    // Only the agent's own processes may ask for the rotation signal.
+    { isAgentProcess: (pid) => child?.pid !== undefined && isDescendantOf(pid, child.pid) },
+  );
+  lifetime.defer('the agent endpoint', () => endpoint.close());
   dictionary.add([endpoint.token]);
 
   // A terminal for the agent where our output is one and it is redacted (see terminal-bridge).
@@ -80,8 +105,6 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
     log('INFO', 'no python3 for a pseudo-terminal: the agent writes into pipes, so it may turn colours off');
   }
 
-  let child: ChildProcess | undefined;
-  let restarting = false;
   const start = () => {
     const env = childEnvironment(options.env, current, endpoint);
     if (python !== undefined) {
@@ -116,60 +139,93 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
     child?.kill(received);
   };
   for (const name of FORWARDED_SIGNALS) process.on(name, forward);
+  lifetime.defer('the signal handlers', () => {
+    for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+  });
 
-  let lastWatchError: string | undefined;
-  const stopWatching = options.source.watch(
-    () => {
-      lastWatchError = undefined;
-      void rotate();
-    },
-    (error) => {
-      // Polled every 250 ms: the same failure is reported once, not four times a second.
-      const message = `cannot check for rotated secrets: ${error instanceof Error ? error.message : String(error)}`;
-      if (message === lastWatchError) return;
-      lastWatchError = message;
-      log('WARN', message);
-    },
-  );
+  // Rotations run one at a time; the last one in flight is awaited before the endpoint closes.
   let rotating: Promise<void> = Promise.resolve();
+  lifetime.defer('the rotation in flight', () => rotating);
+  // The agent process a rotation is restarting, if any: only its exit means "start it again".
+  let restarting: ChildProcess | undefined;
+  let warnedUnwatched: ChildProcess | undefined;
   const rotate = () => {
     rotating = rotating
       .then(async () => {
+        if (lifetime.closing) return;
         const fresh = await options.source.fetch();
         const changed = [...fresh.keys()].filter((name) => current.get(name) !== fresh.get(name));
         const removed = [...current.keys()].filter((name) => !fresh.has(name));
         if (changed.length === 0 && removed.length === 0) return;
         learn(fresh);
         current = fresh;
-        const outcome = options.restart ? 'agent restarted' : 'no restart required';
+        const outcome = options.restart ? await restart() : notify();
         for (const name of changed) log('INFO', `Secret rotated: ${name} (${outcome})`);
         for (const name of removed) log('INFO', `Secret removed: ${name} (${outcome})`);
-        if (options.restart) {
-          restarting = true;
-          await terminate(child!, options.restartGraceMs ?? RESTART_GRACE_MS);
-        } else {
-          child?.kill(signal);
-        }
       })
-      .catch((error: unknown) =>
-        log('WARN', `rotation not applied: ${error instanceof Error ? error.message : String(error)}`),
+      .catch((error: unknown) => log('WARN', `rotation not applied: ${describe(error)}`));
+  };
+  /** --restart: a running agent is stopped and started again (by the loop below) with `current`. */
+  const restart = async (): Promise<string> => {
+    if (child !== undefined && isRunning(child)) {
+      restarting = child;
+      await terminate(child, options.restartGraceMs ?? RESTART_GRACE_MS);
+      return 'agent restarted';
+    }
+    // Already being restarted: the new agent starts with these values. Or it has exited by itself
+    // and its status is being returned: nothing to restart.
+    return restarting === child ? 'agent restarted' : 'agent has exited';
+  };
+  /** The signal goes only to the agent's processes that asked for it with `watch()`. */
+  const notify = (): string => {
+    const watchers = endpoint.watchers();
+    let signalled = 0;
+    for (const pid of watchers) {
+      try {
+        process.kill(pid, signal);
+        signalled += 1;
+      } catch {
+        // exited since it registered
+      }
+    }
+    if (signalled > 0) return 'no restart required';
+    if (warnedUnwatched !== child) {
+      warnedUnwatched = child;
+      log(
+        'WARN',
+        `the agent does not handle the rotation signal (no process of it called watch()): it keeps its old environment; the fresh values are at its endpoint, and --restart restarts it instead`,
       );
+    }
+    return 'agent not signalled';
   };
 
-  try {
-    for (;;) {
-      const run = start();
-      child = run.process;
-      const status = await run.exited;
-      await Promise.all(run.piped);
-      if (!restarting) return status;
-      restarting = false;
-    }
-  } finally {
-    stopWatching();
-    for (const name of FORWARDED_SIGNALS) process.off(name, forward);
-    await rotating;
-    await endpoint.close();
+  let lastWatchError: string | undefined;
+  const stopWatching = options.source.watch(
+    () => {
+      lastWatchError = undefined;
+      rotate();
+    },
+    (error) => {
+      // Polled every 250 ms: the same failure is reported once, not four times a second.
+      const message = `cannot check for rotated secrets: ${describe(error)}`;
+      if (message === lastWatchError) return;
+      lastWatchError = message;
+      log('WARN', message);
+    },
+  );
+  lifetime.defer('the watch on the source', stopWatching);
+
+  for (;;) {
+    const run = start();
+    child = run.process;
+    const started = run.process;
+    // Whatever ends the injector (an error, a signal) must not leave its agent running.
+    lifetime.defer('the agent', () =>
+      isRunning(started) ? terminate(started, RESTART_GRACE_MS) : undefined,
+    );
+    const status = await run.exited;
+    await Promise.all(run.piped);
+    if (restarting !== started) return status;
   }
 }
 
@@ -210,9 +266,18 @@ function exitStatus(
   });
 }
 
+/** Whether `child` was started and has not exited (nor failed to start). */
+function isRunning(child: ChildProcess): boolean {
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** SIGTERM, then SIGKILL after `graceMs` if it is still running. */
 async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (!isRunning(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
