@@ -41,13 +41,21 @@ import urllib.request
 from collections import namedtuple
 
 try:
-    # Generated from core's table of reserved names: names a loader, a runtime, a shell, a TLS
-    # stack or git reads to decide what code to load or where to send traffic.
-    from iron_secrets_reserved import is_reserved_name as _is_reserved_name
-except ImportError:  # an older injector without the table: the name pattern still applies
+    # Generated next to this file from core (limits.ts and reserved-names.ts): a valid secret name
+    # (the pattern, 1 to 256 characters) that is not reserved, i.e. not read by a loader, a
+    # runtime, a shell, a TLS stack or git to decide what code to load, what to trust or where to
+    # send traffic.
+    from iron_secrets_reserved import is_injectable_name as _is_injectable_name
+except ImportError:  # this file copied alone: core's name pattern still applies, from a copy
+    _SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    _MAX_SECRET_NAME_LENGTH = 256
 
-    def _is_reserved_name(_name):
-        return False
+    def _is_injectable_name(name):
+        return (
+            isinstance(name, str)
+            and 0 < len(name) <= _MAX_SECRET_NAME_LENGTH
+            and _SECRET_NAME.fullmatch(name) is not None
+        )
 
 
 __all__ = ["EndpointError", "Rotation", "get", "refresh", "sync", "unwatch", "watch"]
@@ -56,9 +64,6 @@ _TIMEOUT_SECONDS = 5
 # The largest answer read from the endpoint: far above any environment's secrets (a value is at
 # most 64 KiB by default), and a bound on what a broken endpoint can make the agent hold.
 _MAX_ANSWER_BYTES = 64 * 1024 * 1024
-# packages/core/src/limits.ts: SECRET_NAME_PATTERN and MAX_SECRET_NAME_LENGTH.
-_SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MAX_SECRET_NAME_LENGTH = 256
 # How much of a refused name a warning shows, and how many names.
 _SHOWN_NAME_CHARS = 64
 _SHOWN_NAMES = 10
@@ -113,7 +118,7 @@ def sync():
         values = _fetch_values()
         accepted, skipped = {}, []
         for name, value in values.items():
-            if _is_secret_name(name) and _is_environment_value(value):
+            if _is_injectable_name(name) and _is_environment_value(value):
                 accepted[name] = value
             else:
                 skipped.append(name)
@@ -314,15 +319,6 @@ def _fetch_values():
     if not isinstance(values, dict):
         raise EndpointError("the injector's endpoint answered JSON that is not an object of values")
     return values
-
-
-def _is_secret_name(name):
-    return (
-        isinstance(name, str)
-        and 0 < len(name) <= _MAX_SECRET_NAME_LENGTH
-        and _SECRET_NAME.fullmatch(name) is not None
-        and not _is_reserved_name(name)
-    )
 
 
 def _is_environment_value(value):

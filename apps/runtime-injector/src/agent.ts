@@ -18,7 +18,7 @@
  */
 import { request } from 'node:http';
 import { connect, isIPv4, isIPv6 } from 'node:net';
-import { isApplicableSecretName } from './agent-names.js';
+import { isInjectableSecretName } from './reserved-names.generated.js';
 
 /** How long one request to the endpoint may take, in milliseconds. */
 export const ENDPOINT_TIMEOUT_MS = 5_000;
@@ -107,7 +107,7 @@ async function fetchAndApply(): Promise<Rotation> {
   const accepted = new Map<string, string>();
   const skipped: string[] = [];
   for (const [name, value] of Object.entries(values)) {
-    if (isApplicableSecretName(name) && isEnvironmentValue(value)) accepted.set(name, value);
+    if (isInjectableSecretName(name) && isEnvironmentValue(value)) accepted.set(name, value);
     else skipped.push(name);
   }
   if (skipped.length > 0) warnSkipped(skipped);

@@ -125,6 +125,27 @@ describe('@iron/secrets-runtime/agent: names', () => {
   });
 });
 
+describe('@iron/secrets-runtime/agent: reserved names', () => {
+  it("never applies a reserved name (core's table, generated into the helper)", async () => {
+    const test = await endpointServing({
+      APP_KEY: 'sk-fresh-value-1',
+      LD_PRELOAD: '/tmp/evil.so',
+      NODE_OPTIONS: '--require /tmp/evil.js',
+      https_proxy: 'http://127.0.0.1:1',
+      IRON_SECRETS_ENDPOINT: 'http://127.0.0.1:1',
+    });
+    const agent = node(test, ['refresh', 'LD_PRELOAD', 'NODE_OPTIONS', 'https_proxy'], {});
+    expect(await agent.waitFor(/^changed /)).toBe('changed {"APP_KEY":"sk-fresh-value-1"}');
+    expect(await agent.waitFor(/^env /)).toBe(
+      'env {"LD_PRELOAD":null,"NODE_OPTIONS":null,"https_proxy":null}',
+    );
+    expect(agent.stderr).toHaveLength(1);
+    expect(agent.stderr[0]).toMatch(
+      /WARN skipped .*"LD_PRELOAD".*"NODE_OPTIONS".*"https_proxy".*"IRON_SECRETS_ENDPOINT"/,
+    );
+  });
+});
+
 describe('@iron/secrets-runtime/agent: removed names', () => {
   it('sync() says which names are gone and deletes them from process.env', async () => {
     const test = await endpointServing({ APP_KEY: 'sk-fresh-value-1', APP_OTHER: 'other-value-1' });

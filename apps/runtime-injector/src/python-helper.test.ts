@@ -3,7 +3,9 @@
  * never through a proxy, names checked, removed names reported, a signal handler that only wakes
  * a thread, failures reported and never raised into the agent.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +20,9 @@ import {
   testEndpoint,
   until,
 } from './test-agent-harness.js';
+
+/** _TIMEOUT_SECONDS of iron_secrets.py. */
+const PYTHON_TIMEOUT_MS = 5_000;
 
 const endpoints: TestEndpoint[] = [];
 const agents: TestAgent[] = [];
@@ -105,21 +110,39 @@ describe('iron_secrets: names', () => {
     expect(agent.stderr[0]).not.toContain('x-value');
   });
 
-  const reserved = existsSync(join(PYTHON_HELPER_DIRECTORY, 'iron_secrets_reserved.py'));
-  it.runIf(reserved)('never applies a reserved name (core table, generated into the helper)', async () => {
+  it("never applies a reserved name (core's table, generated into the helper)", async () => {
+    expect(existsSync(join(PYTHON_HELPER_DIRECTORY, 'iron_secrets_reserved.py'))).toBe(true);
     const test = await endpointServing({
       APP_KEY: 'sk-fresh-value-1',
       LD_PRELOAD: '/tmp/evil.so',
       NODE_OPTIONS: '--require /tmp/evil.js',
-      BASH_ENV: '/tmp/evil.sh',
+      https_proxy: 'http://127.0.0.1:1',
       IRON_SECRETS_ENDPOINT: 'http://127.0.0.1:1',
     });
-    const agent = python(test, ['refresh', 'LD_PRELOAD', 'NODE_OPTIONS', 'BASH_ENV'], {});
+    const agent = python(test, ['refresh', 'LD_PRELOAD', 'NODE_OPTIONS', 'https_proxy'], {});
     expect(await agent.waitFor(/^changed /)).toBe('changed {"APP_KEY": "sk-fresh-value-1"}');
     expect(await agent.waitFor(/^env /)).toBe(
-      'env {"BASH_ENV": null, "LD_PRELOAD": null, "NODE_OPTIONS": null}',
+      'env {"LD_PRELOAD": null, "NODE_OPTIONS": null, "https_proxy": null}',
     );
-    expect(agent.stderr.join('\n')).toMatch(/WARN skipped .*LD_PRELOAD/);
+    expect(agent.stderr).toHaveLength(1);
+    expect(agent.stderr[0]).toMatch(
+      /WARN skipped .*'LD_PRELOAD'.*'NODE_OPTIONS'.*'https_proxy'.*'IRON_SECRETS_ENDPOINT'/,
+    );
+  });
+});
+
+describe('iron_secrets: copied alone, without the generated table', () => {
+  it('still applies only valid secret names', async () => {
+    const alone = mkdtempSync(join(tmpdir(), 'iron-helper-alone-'));
+    cleanups.push(() => rmSync(alone, { recursive: true, force: true }));
+    copyFileSync(join(PYTHON_HELPER_DIRECTORY, 'iron_secrets.py'), join(alone, 'iron_secrets.py'));
+    const test = await endpointServing({ GOOD_NAME: 'good-value-1', 'bad-name': 'x-value-1' });
+    const agent = python(test, ['refresh', 'GOOD_NAME'], {}, { PYTHONPATH: alone });
+    expect(await agent.waitFor(/^changed /)).toBe('changed {"GOOD_NAME": "good-value-1"}');
+    expect(await agent.exited).toBe(0);
+    expect(agent.stderr).toEqual([
+      "iron-secrets: WARN skipped names that are not valid secret names or are reserved (not set): 'bad-name'",
+    ]);
   });
 });
 
@@ -224,6 +247,33 @@ describe('iron_secrets.watch', () => {
     await agent.waitFor(/^changed APP_KEY sk-new-value-1$/);
     await finish(agent);
   });
+
+  it('unwatch() unregisters and puts the previous handler back', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const { agent, pid } = await watching(test, 'watch', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    agent.child.stdin!.write('stop\n');
+    expect(await agent.waitFor(/^stopped /)).toBe('stopped True');
+    expect(test.endpoint.watchers()).not.toContain(pid);
+    await finish(agent);
+  });
+
+  it(
+    'gives up on an endpoint that never answers after its timeout',
+    async () => {
+      const silent: Server = createServer(() => {});
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => silent.close());
+      const address = silent.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const test = await endpointServing({});
+      const began = Date.now();
+      const agent = python(test, ['refresh'], {}, { IRON_SECRETS_ENDPOINT: `http://127.0.0.1:${port}` });
+      expect(await agent.exited).not.toBe(0);
+      expect(Date.now() - began).toBeLessThan(PYTHON_TIMEOUT_MS + 3_000);
+      expect(agent.stderr.join('\n')).toContain("the injector's endpoint could not be reached: timed out");
+    },
+    PYTHON_TIMEOUT_MS + 10_000,
+  );
 
   it('imports the idna codec up front, so no handler or thread imports it later', async () => {
     const test = await endpointServing({});
