@@ -18,6 +18,7 @@ export const WITHHELD_VARIABLES: readonly string[] = Object.freeze([
   'IRON_CAGE_NEW_MASTER_KEY',
   'IRON_SECRETS_TOKEN',
   'IRON_SECRETS_DB',
+  'IRON_CAGE_HANDOVER_FD',
 ]);
 
 /** The directory holding `iron_secrets.py`, put on the child's PYTHONPATH. */
