@@ -132,8 +132,8 @@ async function fetchAndApply(): Promise<Rotation> {
  *   that happened before (so `callback` may be called then).
  * - On the signal (`SIGUSR1` by default): fetches, then calls `callback(changed)` if names changed
  *   or were added and `onRemoved(names)` if names are gone, on the main thread (the event loop).
- *   Signals that arrive during a fetch lead to one more fetch after it: a burst costs at most two
- *   fetches, and the last value wins.
+ *   Signals that arrive during a fetch, however many, lead to one more fetch after it: the last
+ *   value wins.
  * - Never throws into the agent: failures go to `onError`, or one line on stderr.
  *
  * The function it returns stops calling back, unregisters (`POST /unwatch`, best effort) and then
