@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   INVALID_SECRET_NAME: 400,
+  RESERVED_SECRET_NAME: 400,
   INVALID_SECRET_VALUE: 400,
   INVALID_ENVIRONMENT: 400,
   INVALID_ARGUMENT: 400,

@@ -21,7 +21,12 @@ export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type CopyReport, copyDatabase } from './copy-database.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export type { RotationOptions } from './lib/rotation-options.js';
-export { DEFAULT_MAX_VALUE_BYTES, MAX_SECRET_NAME_LENGTH, SECRET_NAME_PATTERN } from './limits.js';
+export {
+  assertUnreservedName,
+  DEFAULT_MAX_VALUE_BYTES,
+  MAX_SECRET_NAME_LENGTH,
+  SECRET_NAME_PATTERN,
+} from './limits.js';
 export { maskSecret } from './mask-secret.js';
 export {
   MASTER_KEY_FILE_VARIABLE,

@@ -66,6 +66,12 @@ export function assertSecretName(name: unknown): asserts name is string {
  * deleted, so that a row written before the rule can still be cleaned up. A name matching one of
  * the table's names is echoed (it is a word anyone can read there); one matching a prefix is
  * not, only the prefix: a value typed where the name belongs could start with `LD_`.
+ *
+ * @example
+ * ```ts
+ * assertUnreservedName('OPENAI_API_KEY'); // returns
+ * assertUnreservedName('NODE_OPTIONS'); // throws IronSecretsError RESERVED_SECRET_NAME
+ * ```
  */
 export function assertUnreservedName(name: string): void {
   const match = reservedNameMatch(name);

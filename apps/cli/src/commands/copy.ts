@@ -11,6 +11,7 @@ import { type CommandRegistrar, examples } from '../lib/command.js';
 import { printJson } from '../lib/format.js';
 import { note, out } from '../lib/io.js';
 import { describeLocation, operatorName } from '../lib/locations.js';
+import { painterFor } from '../lib/style.js';
 
 interface CopyOptions {
   readonly from?: string;
@@ -27,7 +28,10 @@ export const registerCopy: CommandRegistrar = (program, io) => {
       '--to <database>',
       'an empty database to copy into (migrated first): a postgres:// URL or a file',
     )
-    .option('--json', 'print { from, to, copied: { secrets, auditEntries, tokens, ... }, auditChain }')
+    .option(
+      '--json',
+      'print { from, to, copied: { secrets, auditEntries, tokens, ... }, warnings, auditChain }',
+    )
     .addHelpText(
       'after',
       examples(
@@ -40,10 +44,13 @@ export const registerCopy: CommandRegistrar = (program, io) => {
     .action(async (options: CopyOptions) => {
       const from = describeLocation(options.from ?? '');
       const to = describeLocation(options.to ?? '');
-      const copied = await copyDatabase(from.path, to.path);
+      const { warnings, ...copied } = await copyDatabase(from.path, to.path);
+      // Rows under reserved names (R10) are carried, never dropped: the operator cleans them up.
+      const paint = painterFor(io, io.stderr);
+      for (const warning of warnings) note(io, paint('yellow', `warning: ${warning}`));
       const chain = await verifyCopy(io.env, to.path);
       if (options.json) {
-        printJson(io, { from: from.printable, to: to.printable, copied, auditChain: chain });
+        printJson(io, { from: from.printable, to: to.printable, copied, warnings, auditChain: chain });
       } else {
         out(
           io,

@@ -4,6 +4,7 @@
  * backing up. Admins only (the CLI always is), every value audited as a READ, and a warning when
  * the values are about to appear on a screen.
  */
+import { reservedNameReason } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { formatDotenvLine } from '../lib/dotenv-format.js';
@@ -40,9 +41,23 @@ export const registerExport: CommandRegistrar = (program, io) => {
       if (!FORMATS.includes(options.format)) throw new CliError('USAGE', '--format must be dotenv or json');
       const environment = environmentFrom(io, options.env);
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
-        const secrets = await manager.listSecrets(requester, environment, { reveal: true });
+        const listed = await manager.listSecrets(requester, environment, { reveal: true });
+        const paint = painterFor(io, io.stderr);
+        // A row written before reserved names were refused (R10) is left out: importing the file
+        // elsewhere would be refused, and the name must not travel on in a file either.
+        const secrets = listed.filter((secret) => {
+          const why = reservedNameReason(secret.name);
+          if (why === undefined) return true;
+          note(
+            io,
+            paint(
+              'yellow',
+              `warning: left out ${secret.name}: a reserved name (${why}); it is never injected: store its value under another name and delete it`,
+            ),
+          );
+          return false;
+        });
         if (isTerminal(io.stdout)) {
-          const paint = painterFor(io, io.stderr);
           note(
             io,
             paint(

@@ -4,6 +4,7 @@
  * prompt or `--from-file`, never from an argument.
  */
 import { existsSync } from 'node:fs';
+import { assertUnreservedName } from '@iron/secrets-core';
 import type { Command } from 'commander';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
@@ -63,6 +64,8 @@ export const registerSet: CommandRegistrar = (program, io) => {
       const expiresInSeconds =
         options.expiresIn === undefined ? undefined : parseDuration(options.expiresIn, '--expires-in');
       assertSecretName(name);
+      // Before the value is asked for: a reserved name (R10) is refused whatever the value.
+      assertUnreservedName(name);
       assertMasterKeyPresent(io);
       // The value is read before the database is opened, so that bad input (empty, too large,
       // not UTF-8, a cancelled prompt) does not even create the database file. Except for a

@@ -32,6 +32,7 @@ const BY_CODE: Partial<Record<ErrorCode | CliErrorCode, ExitCode>> = {
   INVALID_INPUT: ExitCode.Usage,
   INVALID_ARGUMENT: ExitCode.Usage,
   INVALID_SECRET_NAME: ExitCode.Usage,
+  RESERVED_SECRET_NAME: ExitCode.Usage,
   INVALID_SECRET_VALUE: ExitCode.Usage,
   INVALID_ENVIRONMENT: ExitCode.Usage,
   INVALID_REQUESTER: ExitCode.Usage,
@@ -59,7 +60,7 @@ export function exitCodeFor(code: string): ExitCode {
 export const EXIT_CODES_HELP = `Exit codes:
   0  ok
   1  other error (storage, concurrent change, ...)
-  2  usage: unknown command or flag, bad name, environment, value or duration
+  2  usage: unknown command or flag, bad or reserved name, environment, value or duration
   3  not found: secret, token or database
   4  access denied
   5  master key missing, invalid, or not this database's key

@@ -20,6 +20,7 @@ describe('reportError: every documented exit code', () => {
     ['CONCURRENT_MODIFICATION', 1],
     ['SECRET_ALREADY_EXISTS', 1],
     ['INVALID_SECRET_NAME', 2],
+    ['RESERVED_SECRET_NAME', 2],
     ['INVALID_SECRET_VALUE', 2],
     ['INVALID_ENVIRONMENT', 2],
     ['INVALID_ARGUMENT', 2],
