@@ -10,6 +10,7 @@ import {
   type Requester,
   SecretsManager,
 } from '@iron/secrets-core';
+import { injectableFilter, type WarningListener } from './injectable-names.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
 
 /** How often the change counter is read. */
@@ -25,6 +26,8 @@ export interface EmbeddedSourceOptions {
   /** Where the master key variables are read (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv | undefined;
   readonly pollMs?: number | undefined;
+  /** Told once about each secret left out because its name is malformed or reserved (R10). */
+  readonly onWarning?: WarningListener | undefined;
 }
 
 /**
@@ -44,6 +47,8 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
     environments: [options.environment],
   };
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  // A row written before reserved names were refused, or edited in, is never injected.
+  const injectable = injectableFilter(options.onWarning);
   // The change counter as it was before the last fetch read the secrets: watching starts from
   // there, so a change committed between the first fetch and the first poll is reported (it may
   // be reported although the fetch saw it already; the injector then finds nothing changed).
@@ -55,7 +60,7 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
       const sequence = await manager.changeSequence();
       const secrets = await manager.listSecrets(requester, options.environment);
       fetchedFrom ??= sequence;
-      return new Map(secrets.map((secret) => [secret.name, secret.value!]));
+      return injectable(secrets.map((secret) => [secret.name, secret.value!]));
     },
     watch(onChange, onError) {
       let seen = fetchedFrom;

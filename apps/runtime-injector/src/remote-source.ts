@@ -6,6 +6,7 @@
  * `GET /api/secrets/events?environment=E` (reconnecting with backoff).
  */
 import type { Environment } from '@iron/secrets-core';
+import { injectableFilter, type WarningListener } from './injectable-names.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
 
 /** Options of {@link openRemoteSource}. */
@@ -17,6 +18,8 @@ export interface RemoteSourceOptions {
   readonly environment: Environment;
   /** How long a request for the values may take (default {@link FETCH_TIMEOUT_MS}). */
   readonly fetchTimeoutMs?: number | undefined;
+  /** Told once about each secret left out because its name is malformed or reserved (R10). */
+  readonly onWarning?: WarningListener | undefined;
 }
 
 /**
@@ -44,6 +47,9 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
     throw new TypeError('the server must be an http:// or https:// URL');
   }
   const headers = { authorization: `Bearer ${options.token}` };
+  // The server is not trusted with the agent's environment: a name it sends that fails the name
+  // pattern or is reserved (NODE_OPTIONS, BASH_FUNC_x%%, PATH) is never injected.
+  const injectable = injectableFilter(options.onWarning);
   const url = (path: string) => {
     const target = new URL(path, base);
     target.searchParams.set('environment', options.environment);
@@ -61,10 +67,10 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
       const body = (await response.json()) as { name?: unknown; value?: unknown }[];
       if (!Array.isArray(body))
         throw new Error('the server answered GET /api/secrets with something not a list');
-      return new Map(
+      return injectable(
         body
           .filter((item) => typeof item.name === 'string' && typeof item.value === 'string')
-          .map((item) => [item.name as string, item.value as string]),
+          .map((item) => [item.name as string, item.value as string] as const),
       );
     },
     watch(onChange, onError) {

@@ -59,9 +59,11 @@ export const registerRun: CommandRegistrar = (program, io) => {
     )
     .action(async (command: string, args: string[], options: RunOptions, self) => {
       // Loaded here, not at start-up: every other command would pay for it.
-      const { agentIdFor, openEmbeddedSource, openRemoteSource, runAgent } = await import(
+      const { agentIdFor, logLine, openEmbeddedSource, openRemoteSource, runAgent } = await import(
         '@iron/secrets-runtime'
       );
+      // Secrets the sources leave out (malformed or reserved names, R10), one WARN line each.
+      const onWarning = (message: string) => io.stderr.write(`${logLine('WARN', message)}\n`);
       const environment = environmentFrom(io, options.env);
       if (!(options.signal in constants.signals)) {
         throw new CliError('USAGE', '--signal takes a signal name, like SIGUSR1 or SIGHUP');
@@ -80,13 +82,19 @@ export const registerRun: CommandRegistrar = (program, io) => {
           });
         }
         try {
-          source = openRemoteSource({ server, token, environment });
+          source = openRemoteSource({ server, token, environment, onWarning });
         } catch {
           throw new CliError('USAGE', '--server must be an http:// or https:// URL');
         }
       } else {
         const database = existingDatabase(io, globalOptions(self), false);
-        source = await openEmbeddedSource({ database: database.path, environment, agentId, env: io.env });
+        source = await openEmbeddedSource({
+          database: database.path,
+          environment,
+          agentId,
+          env: io.env,
+          onWarning,
+        });
       }
       try {
         const status = await runAgent({
