@@ -13,6 +13,7 @@ import { BIN, sandbox } from './test-support.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ANCESTORS = join(HERE, 'fixtures', 'ancestors.py');
+const SIGNAL_PARENT = join(HERE, 'fixtures', 'signal-parent.py');
 /** The installed command: the shell script, not `node bin/iron-secrets.js`. */
 const COMMAND = join(dirname(BIN), 'iron-secrets');
 const KEY_NAMES = ['IRON_CAGE_MASTER_KEY', 'IRON_SECRETS_TOKEN', 'IRON_CAGE_NEW_MASTER_KEY'];
@@ -80,6 +81,18 @@ describe.skipIf(!existsSync('/proc/self/environ'))(
         lines(result.stdout).some((line) => / KEY \S*node .*iron-secrets\.js run /.test(line)),
         result.stdout,
       ).toBe(true);
+    });
+
+    it('an agent that sends SIGUSR1 to the injector does not open a debugger in it', async () => {
+      const box = sandbox();
+      await box.run(['set', 'APP_KEY', '--env', 'production'], { input: 'sk-proj-isolation-4' });
+      const result = spawnSync(COMMAND, ['run', '--env', 'production', '--', 'python3', SIGNAL_PARENT], {
+        env: box.env(),
+        encoding: 'utf8',
+      });
+      expect(result.stderr).not.toMatch(/Debugger listening/);
+      expect(result.stdout).toBe('inspector closed\n');
+      expect(result.status).toBe(0);
     });
   },
 );
