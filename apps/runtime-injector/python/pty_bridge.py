@@ -10,6 +10,9 @@ programs), yet its output must pass through the injector's redactor. This bridge
   (Translated here too, every line would reach the screen as `\r\r\n`.)
 - With --separate-stderr, the agent's stderr is this process's stderr instead of the terminal
   (the injector's stderr is not a terminal: `2>file` must keep the agent's errors apart).
+- With --keep-stdin, the agent's stdin is this process's stdin instead of the terminal (the
+  injector's stdin is a pipe or a file: its bytes are data, to reach the agent untouched and end,
+  not keystrokes for a terminal to echo, edit and turn into signals).
 - Bytes on this process's stdin go to the terminal (the injector puts its own terminal in raw
   mode, so Ctrl-C arrives as a byte and the terminal makes it SIGINT for the agent).
 - What the agent writes to the terminal comes out on this process's stdout, for the redactor.
@@ -40,33 +43,42 @@ def set_size(fd, rows, cols):
 
 def main():
     arguments = sys.argv[1:]
-    separate_stderr = arguments[:1] == ["--separate-stderr"]
-    if separate_stderr:
-        arguments = arguments[1:]
+    flags = set()
+    while arguments and arguments[0] in ("--separate-stderr", "--keep-stdin"):
+        flags.add(arguments.pop(0))
     rows, cols = int(arguments[0]), int(arguments[1])
     command = arguments[2:]
-    stderr = os.dup(2) if separate_stderr else None
+    # Duplicates made before the fork are not inheritable: exec closes them in the agent.
+    stdin = os.dup(0) if "--keep-stdin" in flags else None
+    stderr = os.dup(2) if "--separate-stderr" in flags else None
     pid, master = pty.fork()
     if pid == 0:
         # Before exec, so the agent never writes through a translating terminal.
         attributes = termios.tcgetattr(1)
         attributes[1] &= ~termios.ONLCR
         termios.tcsetattr(1, termios.TCSANOW, attributes)
+        if stdin is not None:
+            os.dup2(stdin, 0)
         if stderr is not None:
             os.dup2(stderr, 2)
-            os.close(stderr)
+        # The control channel (descriptor 3) is the bridge's: the agent must not read or forge it.
+        try:
+            os.close(3)
+        except OSError:
+            pass
         try:
             os.execvp(command[0], command)
         except OSError as error:
             os.write(2, ("%s: %s\n" % (command[0], error.strerror)).encode())
             os._exit(127 if error.errno == errno.ENOENT else 126)
-    if stderr is not None:
-        os.close(stderr)
+    for duplicate in (stdin, stderr):
+        if duplicate is not None:
+            os.close(duplicate)
     set_size(master, rows, cols)
     for name in RELAYED:
         signal.signal(getattr(signal, name), lambda signum, _frame: os.kill(pid, signum))
 
-    sources = [0, master]
+    sources = [master] if stdin is not None else [0, master]
     try:
         os.fstat(3)
         sources.append(3)

@@ -16,6 +16,8 @@ export const PTY_BRIDGE = fileURLToPath(new URL('../python/pty_bridge.py', impor
 
 /** Tells the bridge to give the agent its own stderr (see {@link TerminalStreams}). */
 const SEPARATE_STDERR_FLAG = '--separate-stderr';
+/** Tells the bridge to give the agent our stdin, when it is not a terminal. */
+const KEEP_STDIN_FLAG = '--keep-stdin';
 
 /** The python3 on PATH, if there is one. */
 export function findPython(env: NodeJS.ProcessEnv): string | undefined {
@@ -68,15 +70,22 @@ export function spawnOnTerminal(
   const { stdin, terminal } = streams;
   const size = () => `${terminal.rows || 24} ${terminal.columns || 80}`;
   const [rows, columns] = size().split(' ');
-  const flags = streams.separateStderr ? [SEPARATE_STDERR_FLAG] : [];
+  // Keystrokes go through the agent's terminal; input from a pipe or a file goes to the agent
+  // directly (a terminal would echo it, edit it, turn its control bytes into signals, never end it).
+  const keystrokes = stdin.isTTY === true;
+  const flags = [
+    ...(streams.separateStderr ? [SEPARATE_STDERR_FLAG] : []),
+    ...(keystrokes ? [] : [KEEP_STDIN_FLAG]),
+  ];
   const bridge = spawn(python, [PTY_BRIDGE, ...flags, rows!, columns!, command, ...args], {
     env,
-    stdio: ['pipe', 'pipe', streams.separateStderr ? 'pipe' : 'inherit', 'pipe'],
+    stdio: [keystrokes ? 'pipe' : 'inherit', 'pipe', streams.separateStderr ? 'pipe' : 'inherit', 'pipe'],
   });
-  const raw = stdin.isTTY === true;
-  if (raw) stdin.setRawMode(true);
-  stdin.pipe(bridge.stdin!);
-  bridge.stdin!.on('error', () => {}); // the agent may exit while keys are in flight
+  if (keystrokes) {
+    stdin.setRawMode(true);
+    stdin.pipe(bridge.stdin!);
+    bridge.stdin!.on('error', () => {}); // the agent may exit while keys are in flight
+  }
   const control = bridge.stdio[3] as NodeJS.WritableStream;
   control.on('error', () => {});
   const resize = () => control.write(`${size()}\n`);
@@ -85,9 +94,11 @@ export function spawnOnTerminal(
     process: bridge,
     release() {
       terminal.off('resize', resize);
-      stdin.unpipe(bridge.stdin!);
-      if (raw) stdin.setRawMode(false);
-      stdin.pause();
+      if (keystrokes) {
+        stdin.unpipe(bridge.stdin!);
+        stdin.setRawMode(false);
+        stdin.pause();
+      }
     },
   };
 }
