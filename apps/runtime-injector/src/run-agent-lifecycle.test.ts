@@ -127,6 +127,34 @@ describe('runAgent: --restart', () => {
   });
 });
 
+describe('runAgent: when its output goes away', () => {
+  it('an agent writing into a closed pipe ends as it would without the injector, which does not crash', async () => {
+    const { source } = fakeSource({ APP_KEY: 'sk-first-value-1' });
+    let writes = 0;
+    // A reader that goes away after the first chunk, as `| head -1` does.
+    const closing = new Writable({
+      write(_chunk, _encoding, done) {
+        writes += 1;
+        done(writes > 1 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) : null);
+      },
+    });
+    const stderr = collector();
+    const stdin = new PassThrough();
+    stdin.end();
+    const status = await runAgent({
+      command: 'sh',
+      args: ['-c', 'while :; do echo a line of output; done'],
+      source,
+      env: { PATH: process.env.PATH },
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: closing,
+      stderr: stderr.stream,
+    });
+    // Killed by SIGPIPE (13) at its next write, like `yes | head -1`.
+    expect(status).toBe(128 + 13);
+  });
+});
+
 describe('runAgent: one owner releases everything', () => {
   it('a start-up failure releases the endpoint and the signal handlers (the watch cannot start)', async () => {
     const listeners = process.listenerCount('SIGTERM');

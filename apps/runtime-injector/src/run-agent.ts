@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import { RedactionDictionary, RedactionScanner } from '@iron/secrets-core';
 import { type AgentEndpoint, startAgentEndpoint } from './agent-endpoint.js';
 import { childEnvironment } from './child-environment.js';
@@ -143,6 +144,14 @@ async function supervise(options: RunAgentOptions, lifetime: Lifetime, log: Log)
     for (const name of FORWARDED_SIGNALS) process.off(name, forward);
   });
 
+  // A write to our stdout or stderr that fails (EPIPE) is the relay's to handle (see relay), or
+  // a log line's to lose: it must not end the injector with its agent still running.
+  const ignore = () => {};
+  for (const stream of [options.stdout, options.stderr]) stream.on('error', ignore);
+  lifetime.defer('the output error handlers', () => {
+    for (const stream of [options.stdout, options.stderr]) stream.off('error', ignore);
+  });
+
   // Rotations run one at a time; the last one in flight is awaited before the endpoint closes.
   let rotating: Promise<void> = Promise.resolve();
   lifetime.defer('the rotation in flight', () => rotating);
@@ -233,16 +242,25 @@ async function supervise(options: RunAgentOptions, lifetime: Lifetime, log: Log)
  * Copies `from` into `to` through a scanner of its own over the shared `dictionary` (not ending
  * `to`: it is ours, not the child's).
  */
-function relay(
-  from: NodeJS.ReadableStream,
-  dictionary: RedactionDictionary,
-  to: NodeJS.WritableStream,
-): Promise<void> {
+function relay(from: Readable, dictionary: RedactionDictionary, to: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
     const transform = redactingStream(new RedactionScanner(dictionary));
+    // Where `to` can take no more (its reader went away: `| head -1`), the agent's output is no
+    // longer read: like any writer in a pipeline, it gets EPIPE or SIGPIPE at its next write and
+    // ends as it would without us, rather than running on unsupervised or blocking for ever.
+    const unwritable = () => {
+      transform.unpipe(to as Writable);
+      from.destroy();
+      resolve();
+    };
+    to.once('error', unwritable);
+    const done = () => {
+      to.off('error', unwritable);
+      resolve();
+    };
     from.pipe(transform).pipe(to, { end: false });
-    transform.on('end', resolve);
-    transform.on('error', resolve);
+    transform.on('end', done);
+    transform.on('error', done);
   });
 }
 
