@@ -27,7 +27,14 @@ function reference(values: readonly string[], text: string): string {
     .sort((a, b) => Buffer.byteLength(b) - Buffer.byteLength(a));
   if (eligible.length === 0) return text;
   const escaped = eligible.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return text.replace(new RegExp(escaped.join('|'), 'gu'), REDACTED);
+  // A text that ends inside a value ends redacted, if that piece has 6 bytes or more.
+  const endsInside = `(?:${eligible
+    .flatMap((value) => Array.from({ length: value.length }, (_, i) => value.slice(0, i + 1)))
+    .filter((piece) => Buffer.byteLength(piece) >= MIN_REDACTED_LENGTH)
+    .map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})$`;
+  const pieces = endsInside === '(?:)$' ? [] : [endsInside];
+  return text.replace(new RegExp([...pieces, ...escaped].join('|'), 'gu'), REDACTED);
 }
 
 describe('SecretRedactor', () => {
@@ -61,7 +68,8 @@ describe('SecretRedactor', () => {
     // The longer one is still possible at the end of the data: held, then decided by the end.
     const redactor = new SecretRedactor(values, EXACT);
     expect(redactor.write(Buffer.from('x password123')).toString()).toBe('x ');
-    expect(redactor.end().toString()).toBe(`${REDACTED}23`);
+    // The stream ended inside the longer one: that piece is redacted whole.
+    expect(redactor.end().toString()).toBe(REDACTED);
   });
 
   it('does not redact values shorter than 6 characters (code points)', () => {

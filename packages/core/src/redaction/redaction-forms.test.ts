@@ -98,7 +98,9 @@ describe('redactionForms', () => {
     expect(redact(dictionary, pem)).toBe(REDACTED);
     const lines = pem.trimEnd().split('\n');
     for (const line of lines.slice(1, -1)) expect(redact(dictionary, `> ${line} <`)).toBe(`> ${REDACTED} <`);
-    expect(redact(dictionary, lines[0]!)).toBe('-----BEGIN PRIVATE KEY-----');
+    expect(redact(dictionary, `${lines[0]!}\nnot the key\n`)).toBe(
+      '-----BEGIN PRIVATE KEY-----\nnot the key\n',
+    );
     // On a pseudo-terminal every \n arrives as \r\n.
     expect(redact(dictionary, pem.replaceAll('\n', '\r\n'))).toBe(REDACTED);
     const certificate = [
@@ -108,6 +110,40 @@ describe('redactionForms', () => {
       '',
     ].join('\n');
     expect(redact(dictionary, certificate)).toBe(certificate);
+  });
+
+  it('redacts a key file held as JSON (its PEM on one line with \\n) in util.inspect and pprint of a container', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const keyFile = JSON.stringify(
+      { type: 'service_account', private_key: pem, client_id: '1234567890' },
+      null,
+      2,
+    );
+    const dictionary = new RedactionDictionary();
+    dictionary.add([keyFile]);
+    const body = pem.trimEnd().split('\n').slice(1, -1);
+    const pprint = spawnSync(
+      'python3',
+      ['-c', 'import json,pprint,sys; pprint.pprint({"creds": sys.stdin.read()})'],
+      {
+        input: keyFile,
+        encoding: 'utf8',
+      },
+    );
+    expect(pprint.status).toBe(0);
+    for (const printed of [inspect({ creds: keyFile }), pprint.stdout, JSON.stringify({ creds: keyFile })]) {
+      const out = redact(dictionary, printed);
+      for (const line of body) expect(out, printed).not.toContain(line);
+    }
+  });
+
+  it('does not make patterns of a multi-line value’s lines that are only punctuation or short once trimmed', () => {
+    const dictionary = new RedactionDictionary();
+    dictionary.add(['{\n  "enabled": [\n    true,\n    false\n  ],\n  "token": "abcdef123456"\n}']);
+    const output = JSON.stringify({ list: [true, false] }, null, 2);
+    expect(redact(dictionary, output)).toBe(output);
+    expect(redact(dictionary, '"token": "abcdef123456"')).toBe(REDACTED);
   });
 
   it('adds no form shorter than the minimum, and nothing for a short value', () => {

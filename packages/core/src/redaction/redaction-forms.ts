@@ -10,7 +10,7 @@
  * | form | written by |
  * |---|---|
  * | the value itself | `print`, `console.log`, logging, tracebacks |
- * | each line of a multi-line value | printing one line of a PEM key |
+ * | each line of a multi-line value, and its escaped forms | printing one line of a PEM key; `util.inspect` or `pprint` of a multi-line string in a container |
  * | JSON string body | `JSON.stringify`, `json.dumps(v, ensure_ascii=False)` |
  * | JSON string body, ASCII only | `json.dumps(v)` (`\uXXXX` for non-ASCII, lowercase hex) |
  * | JSON string body, HTML-safe | Go's `encoding/json` (`<`, `>`, `&` as `\u003c`...) |
@@ -71,11 +71,37 @@ function codePoints(text: string): number {
  */
 const PEM_BOUNDARY = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 
-/** Each line of a multi-line value, except PEM boundaries (lines too short are dropped later). */
+/**
+ * A line break, or the escaped `\n` of a JSON document held as a value (a cloud service account's
+ * key file holds its PEM key on one line, with `\n` between the PEM's lines).
+ */
+const LINE_BREAK = /\r*\n|\\n/;
+
+const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * Each line of a multi-line value, without the spaces around it, and its escaped forms: printed
+ * alone, or as the one-piece-per-line that `util.inspect` and `pprint` make of a multi-line string
+ * in a container. Left out: PEM boundaries and lines without a letter or digit (`},`, `-----`),
+ * public by nature and common in any output; lines too short are dropped later.
+ */
 function lineForms(value: string): string[] {
-  const lines = value.split(/\r*\n/);
+  const lines = value.split(LINE_BREAK);
   if (lines.length < 2) return [];
-  return lines.map((line) => line.replace(/\r+$/, '')).filter((line) => !PEM_BOUNDARY.test(line));
+  const forms: string[] = [];
+  for (const untrimmed of lines) {
+    const line = untrimmed.trim();
+    if (PEM_BOUNDARY.test(line) || !HAS_LETTER_OR_DIGIT.test(line)) continue;
+    forms.push(
+      line,
+      jsonBody(line),
+      asciiJsonBody(line),
+      pythonReprBody(line),
+      pythonAsciiBody(line),
+      inspectBody(line),
+    );
+  }
+  return forms;
 }
 
 // --- JSON and Python string literals ---------------------------------------------------------

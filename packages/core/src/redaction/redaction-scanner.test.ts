@@ -28,7 +28,8 @@ function scanInChunks(dictionary: RedactionDictionary, input: Buffer, cuts: read
 
 /**
  * The reference: whole-text regular expression, longest pattern first, leftmost first, where a
- * value's line break matches any number of `\r` before a `\n` (trailing `\r` of a value dropped).
+ * value's line break matches any number of `\r` before a `\n` (trailing `\r` of a value dropped),
+ * and a text that ends inside a value ends redacted if that piece has 6 bytes or more.
  */
 function reference(values: readonly string[], text: string): string {
   const eligible = [...new Set(values.map((value) => value.replace(/\r+\n/g, '\n').replace(/\r+$/, '')))]
@@ -50,6 +51,14 @@ function reference(values: readonly string[], text: string): string {
       const found = match.exec(text);
       if (found !== null) best = Math.max(best, found[0].length);
     }
+    // The stream ends inside a value: a piece of 6 bytes or more is redacted too.
+    const rest = text.slice(position);
+    const canonicalRest = rest.replace(/\r+\n/g, '\n');
+    if (
+      Buffer.byteLength(rest) >= MIN_REDACTED_LENGTH &&
+      eligible.some((value) => value.startsWith(canonicalRest))
+    )
+      best = rest.length;
     if (best > 0) {
       out += REDACTED;
       position += best;
@@ -106,6 +115,15 @@ describe('RedactionScanner', () => {
     const scanner = new RedactionScanner(dictionary);
     expect(scanner.write(Buffer.from('x line-one\r\r')).toString()).toBe('x ');
     expect(scanner.write(Buffer.from('\nline-two')).toString()).toBe(REDACTED);
+    expect(scanner.write(Buffer.from(' line-on')).toString()).toBe(' ');
+    // The stream ends inside a value (an agent killed mid-write): the piece is not released.
+    expect(scanner.end().toString()).toBe(REDACTED);
+    const short = new RedactionScanner(dictionary);
+    expect(Buffer.concat([short.write(Buffer.from('x line-o')), short.end()]).toString()).toBe(
+      `x ${REDACTED}`,
+    );
+    const shorter = new RedactionScanner(dictionary);
+    expect(Buffer.concat([shorter.write(Buffer.from('x line')), shorter.end()]).toString()).toBe('x line');
     // A \r that is not before a \n is itself, and is not held when nothing could start with it.
     const plain = new RedactionScanner(dictionaryOf(['abcdefgh']));
     expect(plain.write(Buffer.from('progress 50%\r')).toString()).toBe('progress 50%\r');

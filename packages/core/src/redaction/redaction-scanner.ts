@@ -17,10 +17,13 @@
  *   the scan stops there: that tail (shorter than the longest pattern) is held back until more
  *   data decides it, or until the end of the stream, when nothing more can complete it. Nothing
  *   before the held tail can be part of a match, so it is released at once; there is no timer.
+ * - At the end of the stream, a held tail that is the start of a pattern, at least
+ *   {@link MIN_REDACTED_LENGTH} bytes long, is redacted: an agent killed in the middle of printing
+ *   a value must not leave its first half in clear.
  * - The dictionary only grows: a value learned between two chunks is redacted from the next
  *   chunk on, held tail included; an old value stays redacted after a rotation.
  */
-import { REDACTED } from './redacted.js';
+import { MIN_REDACTED_LENGTH, REDACTED } from './redacted.js';
 import type { RedactionDictionary, TrieNode } from './redaction-dictionary.js';
 
 const REDACTED_BYTES = Buffer.from(REDACTED, 'utf8');
@@ -85,7 +88,7 @@ export class RedactionScanner {
         position = at + 1;
         continue;
       }
-      const end = longestMatch(node, reader, at + 1);
+      const end = longestMatch(node, reader, position, at + 1);
       if (end === UNDECIDED) break;
       if (end > 0) {
         out.push(data.subarray(emittedUpTo, position), REDACTED_BYTES);
@@ -104,26 +107,33 @@ export class RedactionScanner {
 }
 
 /**
- * Walks the trie from `node` (already reached by the byte before `next`): the end of the longest
- * pattern matched, 0 if none, or {@link UNDECIDED} when the data ends while a longer pattern is
- * still possible.
+ * Walks the trie from `node` (reached by the byte at or after `start`, before `next`): the end of
+ * the longest pattern matched, 0 if none, or {@link UNDECIDED} when the data ends while a longer
+ * pattern is still possible.
  */
-function longestMatch(start: TrieNode, reader: CanonicalReader, next: number): number {
+function longestMatch(first: TrieNode, reader: CanonicalReader, start: number, next: number): number {
   const data = reader.data;
-  let node = start;
+  let node = first;
   let position = next;
   let matchedEnd = 0;
+  /** The walk reached the end: more data may decide it, or the stream ended inside a pattern. */
+  const atEnd = (reading: number) => {
+    if (reading === UNDECIDED) return UNDECIDED;
+    // The stream ended in the middle of a pattern (an agent killed mid-write): a piece of a
+    // value as long as the shortest value redacted is redacted too, not released in clear.
+    return position - start >= MIN_REDACTED_LENGTH ? position : matchedEnd;
+  };
   for (;;) {
     for (let edge = node.from; edge < node.to; edge += 1) {
       const at = data[position] === CR || position >= data.length ? reader.at(position) : position;
-      if (at < 0) return at === UNDECIDED ? UNDECIDED : matchedEnd;
+      if (at < 0) return atEnd(at);
       if (data[at] !== node.source[edge]) return matchedEnd;
       position = at + 1;
     }
     if (node.endsValue) matchedEnd = position;
     if (node.children === undefined) return matchedEnd;
     const at = data[position] === CR || position >= data.length ? reader.at(position) : position;
-    if (at < 0) return at === UNDECIDED ? UNDECIDED : matchedEnd;
+    if (at < 0) return atEnd(at);
     const child = node.children.get(data[at]!);
     if (child === undefined) return matchedEnd;
     node = child;
