@@ -94,5 +94,16 @@ describe.skipIf(!existsSync('/proc/self/environ'))(
       expect(result.stdout).toBe('inspector closed\n');
       expect(result.status).toBe(0);
     });
+
+    it('the command refuses a key or token with a line break instead of letting it forge another variable', () => {
+      const box = sandbox();
+      const result = spawnSync(COMMAND, ['--version'], {
+        env: box.env({ IRON_SECRETS_TOKEN: 'tok1\nIRON_CAGE_NEW_MASTER_KEY=forged' }),
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('IRON_SECRETS_TOKEN holds a line break');
+      expect(result.stderr).not.toContain('forged');
+    });
   },
 );

@@ -40,7 +40,9 @@ export function takeHandover(env: NodeJS.ProcessEnv): void {
   const fd = Number(fdText);
   let text: string;
   try {
-    text = readFileSync(fd, 'utf8').slice(0, MAX_HANDOVER_BYTES);
+    text = readFileSync(fd, 'utf8');
+    // Far more than three keys and a token: not what the script writes. Take none of it.
+    if (text.length > MAX_HANDOVER_BYTES) return;
   } catch {
     return;
   } finally {
@@ -50,9 +52,14 @@ export function takeHandover(env: NodeJS.ProcessEnv): void {
       // already closed
     }
   }
+  // The script refuses a value with a line break, so each line is one variable; a name seen twice
+  // (which the script never writes) keeps its first value rather than letting a later line win.
+  const seen = new Set<string>();
   for (const line of text.split('\n')) {
     const equals = line.indexOf('=');
     const name = line.slice(0, equals);
-    if (equals > 0 && HANDED_OVER.includes(name)) env[name] = line.slice(equals + 1);
+    if (equals <= 0 || !HANDED_OVER.includes(name) || seen.has(name)) continue;
+    seen.add(name);
+    env[name] = line.slice(equals + 1);
   }
 }
