@@ -84,6 +84,40 @@ describe('openRemoteSource', () => {
     expect(changes).toBe(connections);
   });
 
+  it('reconnects an event stream that goes silent (no event, no keep-alive), and looks again', async () => {
+    let connections = 0;
+    server = createServer((request, response) => {
+      if (request.url?.startsWith('/api/secrets/events')) {
+        connections += 1;
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(': keep-alive\n\n'); // then nothing, for ever
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+      }
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const source = openRemoteSource({
+      server: url,
+      token: TOKEN,
+      environment: 'production',
+      eventSilenceMs: 200,
+    });
+    let changes = 0;
+    const errors: string[] = [];
+    const stop = source.watch(
+      () => {
+        changes += 1;
+      },
+      (error) => errors.push(String(error)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    stop();
+    expect(connections).toBeGreaterThanOrEqual(2);
+    expect(changes).toBe(connections);
+    expect(errors[0]).toMatch(/sent nothing for 0.2 s; reconnecting/);
+  });
+
   it('gives up on a server that does not answer, instead of waiting for ever', async () => {
     server = createServer(() => {}); // accepts, never answers
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
