@@ -37,7 +37,13 @@ export interface RedactionResults {
   readonly derivedMemoryMB: number;
   readonly legacyMemoryMB: number;
   readonly memoryPatterns: number;
+  /** Milliseconds to redact a {@link BYTE_AT_A_TIME_BYTES} value written one byte per write. */
+  readonly byteAtATimeMs: number;
+  readonly legacyByteAtATimeMs: number;
 }
+
+/** The value written a byte at a time (the old redactor rescanned its held tail at every byte). */
+export const BYTE_AT_A_TIME_BYTES = 16 * 1024;
 
 const EXACT = { forms: (value: string) => [value] };
 
@@ -71,7 +77,15 @@ export async function redactionBenchmarks(scale: number): Promise<RedactionResul
     return dictionary;
   });
   const legacyMemoryMB = heapGrowthMB(() => new LegacyRedactor(big));
+
+  const long = randomValue(BYTE_AT_A_TIME_BYTES);
+  const longDictionary = new RedactionDictionary();
+  longDictionary.add([long]);
+  const byteAtATimeMs = byteAtATime(long, new RedactionScanner(longDictionary));
+  const legacyByteAtATimeMs = byteAtATime(long, new LegacyRedactor([long]));
   return {
+    byteAtATimeMs,
+    legacyByteAtATimeMs,
     megabytes,
     passThroughMBps,
     legacyExactMBps,
@@ -82,6 +96,15 @@ export async function redactionBenchmarks(scale: number): Promise<RedactionResul
     legacyMemoryMB,
     memoryPatterns,
   };
+}
+
+/** Milliseconds to push `value` through `redactor` one byte per write. */
+function byteAtATime(value: string, redactor: { write(chunk: Uint8Array): Buffer; end(): Buffer }): number {
+  const bytes = Buffer.from(value);
+  const started = performance.now();
+  for (let i = 0; i < bytes.length; i += 1) redactor.write(bytes.subarray(i, i + 1));
+  redactor.end();
+  return performance.now() - started;
 }
 
 /** A random value of `bytes` printable characters, with what encoders escape. */

@@ -70,6 +70,8 @@ describe('the benchmark report', () => {
           derivedMemoryMB: 4,
           legacyMemoryMB: 45,
           memoryPatterns: 600,
+          byteAtATimeMs: 20,
+          legacyByteAtATimeMs: 1000,
         },
         api: {
           bare: { name: 'bare', requestsPerSecond: 20_000, p50Ms: 2, p99Ms: 5, errors: 0, non2xx: 0 },
@@ -123,6 +125,8 @@ describe('the benchmark report', () => {
     expect(report).toContain('Every derived form costs 1.17x the exact-only throughput');
     expect(report).toContain('1.25x the\n  redactor before derived forms (limit 2x: PASS)');
     expect(report).toContain('4.0 MB of heap\n  (limit 64 MB: PASS)');
+    expect(report).toContain('16 KiB value written one byte per write: 20 ms');
+    expect(report).toContain('against 1000 ms for the redactor before (50.00x)');
     expect(report).toContain('1 secret 0.67x; 10 secrets 0.50x; 50 secrets 0.50x');
     expect(report).toContain('| get | 2000 | 20 | 50 | 0 | 0 |');
     expect(report).toContain('runs at 0.10x of the bare route');

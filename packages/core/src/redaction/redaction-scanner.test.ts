@@ -164,6 +164,30 @@ describe('RedactionScanner', () => {
     );
   });
 
+  it('gives the same output fed a byte at a time as in one piece (property)', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'é', '-', '\n', '\r', '"');
+    const value = fc.array(alphabet, { minLength: 6, maxLength: 14 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.oneof(alphabet, value), { maxLength: 40 }),
+        (values, parts) => {
+          const input = Buffer.from(parts.join(''));
+          const dictionary = new RedactionDictionary();
+          dictionary.add(values);
+          const once = new RedactionScanner(dictionary);
+          const expected = Buffer.concat([once.write(input), once.end()]).toString();
+          const scanner = new RedactionScanner(dictionary);
+          const out: Buffer[] = [];
+          for (let i = 0; i < input.length; i += 1) out.push(scanner.write(input.subarray(i, i + 1)));
+          out.push(scanner.end());
+          expect(Buffer.concat(out).toString()).toBe(expected);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
   it('stays small: 50 values of 4 KiB with every derived form', () => {
     const dictionary = new RedactionDictionary();
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"\\é ';

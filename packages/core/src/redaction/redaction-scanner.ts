@@ -48,7 +48,15 @@ const ENDED = -2;
  */
 export class RedactionScanner {
   readonly #dictionary: RedactionDictionary;
+  /** The held tail in `#held[0, #heldLength)`; the buffer grows by doubling and is reused. */
   #held: Buffer = Buffer.alloc(0);
+  #heldLength = 0;
+  /**
+   * The walk from the held tail's first byte, where it stopped for want of data: resumed, not
+   * redone, when more arrives (a long value written a byte at a time would otherwise be walked
+   * again from its start at every byte). Valid while the dictionary has not changed since.
+   */
+  #pending: { readonly walk: Walk; readonly patterns: number } | undefined;
 
   constructor(dictionary: RedactionDictionary) {
     this.#dictionary = dictionary;
@@ -56,16 +64,17 @@ export class RedactionScanner {
 
   /** Redacts what can be decided of `chunk` (with what was held back); holds back the rest. */
   write(chunk: Uint8Array): Buffer {
-    const data =
-      this.#held.length > 0
-        ? Buffer.concat([this.#held, chunk])
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength); // a view, not a copy
-    return this.#scan(data, false);
+    if (this.#heldLength === 0) {
+      return this.#scan(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), false); // a view
+    }
+    this.#reserve(this.#heldLength + chunk.byteLength);
+    this.#held.set(chunk, this.#heldLength);
+    return this.#scan(this.#held.subarray(0, this.#heldLength + chunk.byteLength), false);
   }
 
   /** The end of the stream: whatever was held back, redacted (nothing more can complete a match). */
   end(): Buffer {
-    return this.#scan(this.#held, true);
+    return this.#scan(this.#held.subarray(0, this.#heldLength), true);
   }
 
   #scan(data: Buffer, final: boolean): Buffer {
@@ -74,70 +83,131 @@ export class RedactionScanner {
     const out: Buffer[] = [];
     let emittedUpTo = 0;
     let position = 0;
+    let pending = this.#pending?.patterns === this.#dictionary.patterns ? this.#pending.walk : undefined;
+    this.#pending = undefined;
     while (position < data.length) {
-      // The byte the canonical text has here: this one, or the `\n` after a run of `\r`.
-      const byte = data[position]!;
-      if (byte === CR && root[CR] === undefined && root[LF] === undefined) {
-        position += 1; // nothing can start here, whatever follows the `\r`
-        continue;
+      let walk = pending;
+      pending = undefined;
+      if (walk === undefined) {
+        // The byte the canonical text has here: this one, or the `\n` after a run of `\r`.
+        const byte = data[position]!;
+        if (byte === CR && root[CR] === undefined && root[LF] === undefined) {
+          position += 1; // nothing can start here, whatever follows the `\r`
+          continue;
+        }
+        const at = byte === CR ? reader.at(position) : position;
+        if (at === UNDECIDED) break;
+        const node = root[data[at]!];
+        if (node === undefined) {
+          position = at + 1;
+          continue;
+        }
+        walk = { start: position, at, node, edge: node.from, position: at + 1, matchedEnd: 0 };
       }
-      const at = byte === CR ? reader.at(position) : position;
-      if (at === UNDECIDED) break;
-      const node = root[data[at]!];
-      if (node === undefined) {
-        position = at + 1;
-        continue;
+      const end = longestMatch(walk, reader);
+      if (end === UNDECIDED) {
+        this.#pending = { walk: rebased(walk, position), patterns: this.#dictionary.patterns };
+        break;
       }
-      const end = longestMatch(node, reader, position, at + 1);
-      if (end === UNDECIDED) break;
       if (end > 0) {
         out.push(data.subarray(emittedUpTo, position), REDACTED_BYTES);
         position = end;
         emittedUpTo = position;
       } else {
         // No pattern starts at this canonical byte, so none starts in the `\r` run before it.
-        position = at + 1;
+        position = walk.at + 1;
       }
     }
     out.push(data.subarray(emittedUpTo, position));
-    // Copied: the held tail must not pin (or alias) the caller's chunk.
-    this.#held = Buffer.from(data.subarray(position));
-    return out.length === 1 ? out[0]! : Buffer.concat(out);
+    const emitted = out.length === 1 ? out[0]! : Buffer.concat(out);
+    // What is returned must not alias the held buffer, which the next write reuses.
+    const safe = emitted.buffer === this.#held.buffer && emitted.length > 0 ? Buffer.from(emitted) : emitted;
+    this.#hold(data, position);
+    return safe;
+  }
+
+  /** Keeps `data[from, end)` as the held tail, copied out of the caller's chunk if it is in one. */
+  #hold(data: Buffer, from: number): void {
+    const length = data.length - from;
+    if (data.buffer === this.#held.buffer && data.byteOffset === this.#held.byteOffset) {
+      if (from > 0) this.#held.copyWithin(0, from, data.length);
+    } else if (length > 0) {
+      this.#reserve(length);
+      data.copy(this.#held, 0, from);
+    }
+    this.#heldLength = length;
+  }
+
+  /** Makes the held buffer hold at least `bytes`, keeping its content; doubles, so appends are linear. */
+  #reserve(bytes: number): void {
+    if (bytes <= this.#held.length) return;
+    const grown = Buffer.alloc(Math.max(bytes, this.#held.length * 2, MIN_HELD_BYTES));
+    this.#held.copy(grown, 0, 0, this.#heldLength);
+    this.#held = grown;
   }
 }
 
+/** The held buffer's first size. */
+const MIN_HELD_BYTES = 256;
+
 /**
- * Walks the trie from `node` (reached by the byte at or after `start`, before `next`): the end of
- * the longest pattern matched, 0 if none, or {@link UNDECIDED} when the data ends while a longer
- * pattern is still possible.
+ * A walk in the trie from the data position `start` (whose canonical byte is at `at`): at `node`,
+ * about to compare `node.source[edge]` with the data at `position`; `matchedEnd` is the end of
+ * the longest pattern matched so far (0: none).
  */
-function longestMatch(first: TrieNode, reader: CanonicalReader, start: number, next: number): number {
+interface Walk {
+  start: number;
+  at: number;
+  node: TrieNode;
+  edge: number;
+  position: number;
+  matchedEnd: number;
+}
+
+/** `walk` with its data positions counted from `from` (the held tail's start) instead. */
+function rebased(walk: Walk, from: number): Walk {
+  return {
+    ...walk,
+    start: walk.start - from,
+    at: walk.at - from,
+    position: walk.position - from,
+    matchedEnd: walk.matchedEnd > 0 ? walk.matchedEnd - from : 0,
+  };
+}
+
+/**
+ * Continues `walk` as far as the data goes: the end of the longest pattern matched, 0 if none, or
+ * {@link UNDECIDED} when the data ends while a longer pattern is still possible (`walk` then holds
+ * where it stopped, to be resumed with more data).
+ */
+function longestMatch(walk: Walk, reader: CanonicalReader): number {
   const data = reader.data;
-  let node = first;
-  let position = next;
-  let matchedEnd = 0;
   /** The walk reached the end: more data may decide it, or the stream ended inside a pattern. */
   const atEnd = (reading: number) => {
     if (reading === UNDECIDED) return UNDECIDED;
     // The stream ended in the middle of a pattern (an agent killed mid-write): a piece of a
     // value as long as the shortest value redacted is redacted too, not released in clear.
-    return position - start >= MIN_REDACTED_LENGTH ? position : matchedEnd;
+    return walk.position - walk.start >= MIN_REDACTED_LENGTH ? walk.position : walk.matchedEnd;
   };
   for (;;) {
-    for (let edge = node.from; edge < node.to; edge += 1) {
+    const node = walk.node;
+    for (; walk.edge < node.to; walk.edge += 1) {
+      const position = walk.position;
       const at = data[position] === CR || position >= data.length ? reader.at(position) : position;
       if (at < 0) return atEnd(at);
-      if (data[at] !== node.source[edge]) return matchedEnd;
-      position = at + 1;
+      if (data[at] !== node.source[walk.edge]) return walk.matchedEnd;
+      walk.position = at + 1;
     }
-    if (node.endsValue) matchedEnd = position;
-    if (node.children === undefined) return matchedEnd;
+    if (node.endsValue) walk.matchedEnd = walk.position;
+    if (node.children === undefined) return walk.matchedEnd;
+    const position = walk.position;
     const at = data[position] === CR || position >= data.length ? reader.at(position) : position;
     if (at < 0) return atEnd(at);
     const child = node.children.get(data[at]!);
-    if (child === undefined) return matchedEnd;
-    node = child;
-    position = at + 1;
+    if (child === undefined) return walk.matchedEnd;
+    walk.node = child;
+    walk.edge = child.from;
+    walk.position = at + 1;
   }
 }
 
