@@ -16,6 +16,8 @@ import { LegacyRedactor } from './legacy-redactor.js';
 
 /** Bytes of agent output pushed through each stream. */
 export const REDACTED_BYTES = 100 * 1024 * 1024;
+/** Rounds of each throughput row (each a share of the bytes); the best is reported. */
+const THROUGHPUT_ROUNDS = 3;
 /** Values in the dictionary for the throughput rows. */
 export const REDACTED_SECRETS = 50;
 /** The memory row: values and their size. */
@@ -55,18 +57,33 @@ export async function redactionBenchmarks(scale: number): Promise<RedactionResul
     (_, i) => `sk-${randomBytes(24).toString('base64')}"/${i}é`,
   );
   const chunk = agentOutput(values);
-  const passThroughMBps = await throughput(megabytes, chunk, () => new PassThrough());
-  const legacyExactMBps = await throughput(megabytes, chunk, () =>
-    redactingStream(new LegacyRedactor(values)),
-  );
   const exact = new RedactionDictionary(EXACT);
   exact.add(values);
-  const exactMBps = await throughput(megabytes, chunk, () => redactingStream(new RedactionScanner(exact)));
   const derived = new RedactionDictionary();
   derived.add(values);
-  const derivedMBps = await throughput(megabytes, chunk, () =>
-    redactingStream(new RedactionScanner(derived)),
-  );
+  const streams = {
+    passThrough: () => new PassThrough(),
+    legacy: () => redactingStream(new LegacyRedactor(values)),
+    exact: () => redactingStream(new RedactionScanner(exact)),
+    derived: () => redactingStream(new RedactionScanner(derived)),
+  };
+  // Rounds interleaved, best of each kept: on a shared machine a neighbour's burst, or the JIT
+  // warming up, would otherwise decide which variant looks faster.
+  const best = { passThrough: 0, legacy: 0, exact: 0, derived: 0 };
+  for (let round = 0; round < THROUGHPUT_ROUNDS; round += 1) {
+    for (const [name, make] of Object.entries(streams) as [
+      keyof typeof best,
+      () => NodeJS.ReadWriteStream,
+    ][]) {
+      best[name] = Math.max(best[name], await throughput(megabytes / THROUGHPUT_ROUNDS, chunk, make));
+    }
+  }
+  const {
+    passThrough: passThroughMBps,
+    legacy: legacyExactMBps,
+    exact: exactMBps,
+    derived: derivedMBps,
+  } = best;
 
   const big = Array.from({ length: MEMORY_VALUES }, () => randomValue(MEMORY_VALUE_BYTES));
   let memoryPatterns = 0;
@@ -140,7 +157,7 @@ async function throughput(
   chunk: Buffer,
   make: () => NodeJS.ReadWriteStream,
 ): Promise<number> {
-  const chunks = Math.round((megabytes * 1048576) / chunk.length);
+  const chunks = Math.max(1, Math.round((megabytes * 1048576) / chunk.length));
   const source = Readable.from(
     (function* () {
       for (let i = 0; i < chunks; i += 1) yield chunk;

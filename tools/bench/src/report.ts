@@ -235,7 +235,8 @@ function redactionSection(redaction: RedactionResults): string {
   const legacyCost = redaction.legacyExactMBps / redaction.derivedMBps;
   return `**Redaction**: ${redaction.megabytes} MB of agent-like output in 64 KiB chunks (one line in 50 carries a value,
 raw or base64 in a Basic auth header) through \`redactingStream\` with ${REDACTED_SECRETS} values of about 40 bytes with
-characters that encoders escape, next to a plain \`PassThrough\` stream in the same run. "exact only" is
+characters that encoders escape, next to a plain \`PassThrough\` stream in the same run (three interleaved
+rounds of a third each, the best kept). "exact only" is
 today's scanner with the derived forms turned off; "before derived forms" is the redactor this
 replaced (a trie node per byte), kept in tools/bench/src/legacy-redactor.ts as the baseline.
 

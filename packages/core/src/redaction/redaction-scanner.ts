@@ -57,9 +57,18 @@ export class RedactionScanner {
    * again from its start at every byte). Valid while the dictionary has not changed since.
    */
   #pending: { readonly walk: Walk; readonly patterns: number } | undefined;
+  readonly #walk: Walk;
 
   constructor(dictionary: RedactionDictionary) {
     this.#dictionary = dictionary;
+    const unused: TrieNode = {
+      source: new Uint8Array(0),
+      from: 0,
+      to: 0,
+      children: undefined,
+      endsValue: false,
+    };
+    this.#walk = { start: 0, at: 0, node: unused, edge: 0, position: 0, matchedEnd: 0 };
   }
 
   /** Redacts what can be decided of `chunk` (with what was held back); holds back the rest. */
@@ -102,7 +111,15 @@ export class RedactionScanner {
           position = at + 1;
           continue;
         }
-        walk = { start: position, at, node, edge: node.from, position: at + 1, matchedEnd: 0 };
+        // One walk object for every fresh walk: a walk is started at most once per byte, and an
+        // allocation each time costs more than the walk itself.
+        walk = this.#walk;
+        walk.start = position;
+        walk.at = at;
+        walk.node = node;
+        walk.edge = node.from;
+        walk.position = at + 1;
+        walk.matchedEnd = 0;
       }
       const end = longestMatch(walk, reader);
       if (end === UNDECIDED) {
