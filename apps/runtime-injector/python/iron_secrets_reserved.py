@@ -219,9 +219,74 @@ RESERVED_NAME_RULES = (
         why="git reads it to decide whether and whom to trust over TLS",
     ),
     _Rule(
+        names=(),
+        prefixes=("GIT_TEST_",),
+        why="git runs the command it names (GIT_TEST_FSMONITOR is the fsmonitor hook of every git status)",
+    ),
+    _Rule(
         names=("GIT_CURL_VERBOSE", "GIT_REDACT_COOKIES"),
         prefixes=("GIT_TRACE",),
         why="git writes traces of its traffic to where it says, credentials included once redaction is off",
+    ),
+    _Rule(
+        names=(),
+        prefixes=("NPM_CONFIG_",),
+        why="npm and pnpm read it as configuration (node-options reaches the Node of every npm start or npx; script-shell runs every script)",
+    ),
+    _Rule(
+        names=("COREPACK_NPM_REGISTRY", "COREPACK_INTEGRITY_KEYS"),
+        prefixes=(),
+        why="Corepack downloads and runs the package manager from the registry it names, trusting the keys it names",
+    ),
+    _Rule(
+        names=("JAVA_OPTS", "MAVEN_OPTS", "GRADLE_OPTS", "SBT_OPTS", "CATALINA_OPTS"),
+        prefixes=(),
+        why="Java launchers (Maven, Gradle, Tomcat, sbt) pass it to the Java VM, whose options load agents or run commands",
+    ),
+    _Rule(
+        names=("RUSTC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER"),
+        prefixes=(),
+        why="cargo runs the program it names in place of the compiler",
+    ),
+    _Rule(
+        names=("RUBYGEMS_GEMDEPS", "BUNDLE_GEMFILE"),
+        prefixes=(),
+        why="Ruby tools load the gems or Gemfile it names (code) before the program",
+    ),
+    _Rule(
+        names=("SYSTEMD_PAGER", "SYSTEMD_EDITOR", "SUDO_EDITOR", "FCEDIT"),
+        prefixes=(),
+        why="systemctl, sudo, fc and other tools run the command it names on an agent's behalf",
+    ),
+    _Rule(
+        names=("VIMINIT", "EXINIT", "R_PROFILE", "R_PROFILE_USER"),
+        prefixes=(),
+        why="vi, vim and R run the commands of the start-up script it names",
+    ),
+    _Rule(
+        names=("SSH_SK_PROVIDER",),
+        prefixes=(),
+        why="ssh loads the security-key provider (a shared library) it names",
+    ),
+    _Rule(
+        names=("KRB5_CONFIG", "GSS_MECH_CONFIG"),
+        prefixes=(),
+        why="Kerberos and GSSAPI load configuration and plugins (shared libraries) from where it says",
+    ),
+    _Rule(
+        names=("DOCKER_HOST", "DOCKER_CONFIG"),
+        prefixes=(),
+        why="docker sends its requests, and the registry credentials they carry, to the daemon it names",
+    ),
+    _Rule(
+        names=("DBUS_SESSION_BUS_ADDRESS",),
+        prefixes=(),
+        why="D-Bus clients send their messages, credentials included, to the bus it names",
+    ),
+    _Rule(
+        names=("__PROTO__",),
+        prefixes=(),
+        why="JavaScript objects take it for their prototype, so an environment built as an object loses or misreads it",
     ),
     _Rule(
         names=(),

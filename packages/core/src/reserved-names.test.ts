@@ -138,6 +138,24 @@ const RESERVED = [
   'GIT_TRACE',
   'GIT_TRACE_CURL',
   'GIT_ALLOW_PROTOCOL',
+  // Found by attacking the table: git runs GIT_TEST_FSMONITOR on every `git status`; npm passes
+  // npm_config_node_options to the Node of every `npm start`.
+  'GIT_TEST_FSMONITOR',
+  'npm_config_node_options',
+  'NPM_CONFIG_SCRIPT_SHELL',
+  'COREPACK_NPM_REGISTRY',
+  'JAVA_OPTS',
+  'MAVEN_OPTS',
+  'RUSTC_WRAPPER',
+  'RUBYGEMS_GEMDEPS',
+  'SYSTEMD_PAGER',
+  'SUDO_EDITOR',
+  'VIMINIT',
+  'SSH_SK_PROVIDER',
+  'KRB5_CONFIG',
+  'DOCKER_HOST',
+  'DBUS_SESSION_BUS_ADDRESS',
+  '__proto__',
   // Ours.
   'IRON_SECRETS_DB',
   'IRON_SECRETS_ENDPOINT',
@@ -150,6 +168,9 @@ const RESERVED = [
 /** Ordinary names that share a prefix or a word with a reserved one: each must stay allowed. */
 const ALLOWED = [
   'OPENAI_API_KEY',
+  'NPM_TOKEN',
+  'DOCKER_PASSWORD',
+  'GIT_TESTS_TOKEN',
   'GIT_TOKEN',
   'GIT_USERNAME',
   'GIT_PASSWORD',

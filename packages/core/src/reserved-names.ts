@@ -19,10 +19,10 @@
  * same way. This table is generated into both agent helpers (the Python `iron_secrets_reserved.py`
  * and the Node `reserved-names.generated.ts` of the runtime injector); a test keeps them equal.
  *
- * Not reserved, on purpose: package managers' settings (`PIP_INDEX_URL`, `NPM_CONFIG_*`,
- * `GOFLAGS`), which act only when an agent installs or builds, and several of which are secrets
- * themselves (an index URL with its credentials); `TMPDIR`, `TZ` and locale names, which choose
- * data, not code.
+ * Not reserved, on purpose: package indexes' settings (`PIP_INDEX_URL`, `GOPROXY`, `GOFLAGS`),
+ * which act only when an agent installs or builds, and several of which are secrets themselves
+ * (an index URL with its credentials); `TMPDIR`, `TZ` and locale names, which choose data, not
+ * code. (`NPM_CONFIG_*` is reserved: npm passes node-options to every `npm start`.)
  */
 
 /** One group of reserved names, and why a program reading them makes them dangerous. */
@@ -300,10 +300,75 @@ export const RESERVED_NAME_RULES: readonly ReservedNameRule[] = Object.freeze([
     ],
   ),
   rule('git reads it to decide whether and whom to trust over TLS', [], ['GIT_SSL_']),
+  // GIT_TEST_FSMONITOR is run through the shell as the fsmonitor hook by every `git status` when
+  // core.fsmonitor is unset; git's other GIT_TEST_* knobs change how it behaves, never safely.
+  rule(
+    'git runs the command it names (GIT_TEST_FSMONITOR is the fsmonitor hook of every git status)',
+    [],
+    ['GIT_TEST_'],
+  ),
   rule(
     'git writes traces of its traffic to where it says, credentials included once redaction is off',
     ['GIT_CURL_VERBOSE', 'GIT_REDACT_COOKIES'],
     ['GIT_TRACE'],
+  ),
+  // npm and pnpm read every npm_config_* variable as configuration, whatever its case, and pass
+  // node-options to the Node of every `npm start`, `npm run` and `npx`, and run every script with
+  // script-shell: the road from one secret to code in a Node agent started the usual way.
+  // Registry tokens belong in .npmrc as ${NPM_TOKEN}, which stays allowed.
+  rule(
+    'npm and pnpm read it as configuration (node-options reaches the Node of every npm start or npx; script-shell runs every script)',
+    [],
+    ['NPM_CONFIG_'],
+  ),
+  rule(
+    'Corepack downloads and runs the package manager from the registry it names, trusting the keys it names',
+    ['COREPACK_NPM_REGISTRY', 'COREPACK_INTEGRITY_KEYS'],
+  ),
+  // Launcher scripts (Tomcat, Maven, Gradle, sbt) pass these to the JVM: -XX:OnOutOfMemoryError
+  // and -javaagent run code.
+  rule(
+    'Java launchers (Maven, Gradle, Tomcat, sbt) pass it to the Java VM, whose options load agents or run commands',
+    ['JAVA_OPTS', 'MAVEN_OPTS', 'GRADLE_OPTS', 'SBT_OPTS', 'CATALINA_OPTS'],
+  ),
+  rule('cargo runs the program it names in place of the compiler', [
+    'RUSTC',
+    'RUSTC_WRAPPER',
+    'RUSTC_WORKSPACE_WRAPPER',
+  ]),
+  rule('Ruby tools load the gems or Gemfile it names (code) before the program', [
+    'RUBYGEMS_GEMDEPS',
+    'BUNDLE_GEMFILE',
+  ]),
+  rule("systemctl, sudo, fc and other tools run the command it names on an agent's behalf", [
+    'SYSTEMD_PAGER',
+    'SYSTEMD_EDITOR',
+    'SUDO_EDITOR',
+    'FCEDIT',
+  ]),
+  rule('vi, vim and R run the commands of the start-up script it names', [
+    'VIMINIT',
+    'EXINIT',
+    'R_PROFILE',
+    'R_PROFILE_USER',
+  ]),
+  rule('ssh loads the security-key provider (a shared library) it names', ['SSH_SK_PROVIDER']),
+  rule('Kerberos and GSSAPI load configuration and plugins (shared libraries) from where it says', [
+    'KRB5_CONFIG',
+    'GSS_MECH_CONFIG',
+  ]),
+  rule('docker sends its requests, and the registry credentials they carry, to the daemon it names', [
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+  ]),
+  rule('D-Bus clients send their messages, credentials included, to the bus it names', [
+    'DBUS_SESSION_BUS_ADDRESS',
+  ]),
+  // JavaScript objects treat it as their prototype, not as a key: a tool that builds an agent's
+  // environment as an object drops or misreads it.
+  rule(
+    'JavaScript objects take it for their prototype, so an environment built as an object loses or misreads it',
+    ['__PROTO__'],
   ),
   // The master key and its file, the database, the agent's endpoint and token: a secret under one
   // of these names would hand an agent another database, key or endpoint.
