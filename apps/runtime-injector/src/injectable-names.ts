@@ -44,6 +44,18 @@ export function notInjectableReason(name: string): string | undefined {
 }
 
 /**
+ * Why `value` cannot be an environment variable, or `undefined` when it can. Core refuses both on
+ * write; a hostile server may send them anyway, and Node's own refusal (spawn) would stop the
+ * injector with the value in its message.
+ */
+export function notInjectableValueReason(value: string): string | undefined {
+  if (value.includes('\u0000'))
+    return 'its value holds a NUL byte, which an environment variable cannot carry';
+  if (!value.isWellFormed()) return 'its value is not well-formed Unicode text';
+  return undefined;
+}
+
+/**
  * A filter for one source: keeps the secrets whose names may be injected and reports each name
  * left out once for the life of the source (not at every fetch), at most {@link MAX_REPORTED_NAMES}.
  *
@@ -71,7 +83,7 @@ export function injectableFilter(
   return (secrets) => {
     const kept = new Map<string, string>();
     for (const [name, value] of secrets) {
-      const why = notInjectableReason(name);
+      const why = notInjectableReason(name) ?? notInjectableValueReason(value);
       if (why === undefined) kept.set(name, value);
       else report(name, why);
     }

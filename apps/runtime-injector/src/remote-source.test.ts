@@ -118,6 +118,34 @@ describe('openRemoteSource', () => {
     expect(errors[0]).toMatch(/sent nothing for 0.2 s; reconnecting/);
   });
 
+  it('leaves out what a hostile server sends that cannot be an environment variable, naming it, never its value', async () => {
+    server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify([
+          { name: 'API_KEY', value: 'abc\u0000def-hidden' },
+          null,
+          5,
+          { name: 'LONE', value: 'x\ud800y-hidden' },
+          { name: 'GOOD_KEY', value: 'sk-good-value-1' },
+        ]),
+      );
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const warnings: string[] = [];
+    const source = openRemoteSource({
+      server: url,
+      token: TOKEN,
+      environment: 'production',
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(await source.fetch()).toEqual(new Map([['GOOD_KEY', 'sk-good-value-1']]));
+    expect(warnings.join('\n')).toMatch(/API_KEY is not injected: its value holds a NUL byte/);
+    expect(warnings.join('\n')).toMatch(/LONE is not injected: its value is not well-formed/);
+    expect(warnings.join('\n')).not.toContain('hidden');
+  });
+
   it('gives up on a server that does not answer, instead of waiting for ever', async () => {
     server = createServer(() => {}); // accepts, never answers
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));

@@ -75,13 +75,19 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
         signal: AbortSignal.timeout(options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`the server answered ${response.status} to GET /api/secrets`);
-      const body = (await response.json()) as { name?: unknown; value?: unknown }[];
+      const body = (await response.json()) as unknown;
       if (!Array.isArray(body))
         throw new Error('the server answered GET /api/secrets with something not a list');
       return injectable(
-        body
-          .filter((item) => typeof item.name === 'string' && typeof item.value === 'string')
-          .map((item) => [item.name as string, item.value as string] as const),
+        (body as unknown[])
+          .filter(
+            (item): item is { name: string; value: string } =>
+              typeof item === 'object' &&
+              item !== null &&
+              typeof (item as { name?: unknown }).name === 'string' &&
+              typeof (item as { value?: unknown }).value === 'string',
+          )
+          .map((item) => [item.name, item.value] as const),
       );
     },
     watch(onChange, onError) {
