@@ -178,6 +178,9 @@ class _Watcher:
         self._handlers = _Handlers(None, None, None)
         self._signum = None
         self._previous = None
+        # Set when the injector must be told (again) that this process handles the signal: by the
+        # first watch(), and by a watch() after unwatch(). The thread does the telling.
+        self._register = False
 
     def start(self, signum, handlers):
         self._handlers = handlers
@@ -197,14 +200,18 @@ class _Watcher:
             self._signum, self._previous = signum, previous
         if starting:
             self._pid = os.getpid()
+            self._register = True
             self._thread = threading.Thread(target=self._run, name=_THREAD_NAME, daemon=True)
             self._thread.start()
+        elif self._register:
+            self._on_signal(signum, None)  # watch() after unwatch(): the thread registers again
         return previous
 
     def stop(self):
         if self._signum is not None:
             signal.signal(self._signum, self._previous if self._previous is not None else signal.SIG_DFL)
             self._signum = self._previous = None
+        self._register = True  # a later watch() registers again
         try:
             _call("POST", "/unwatch", {"pid": os.getpid()})
         except Exception:
@@ -219,16 +226,16 @@ class _Watcher:
             pass
 
     def _run(self):
-        try:
-            _call("POST", "/watch", {"pid": os.getpid()})
-        except Exception as error:
-            self._report(error, "could not register for the rotation signal")
-        else:
-            # A rotation between the agent's start and its registration was signalled to nobody.
-            self._refresh()
         while True:
-            self._wake.acquire()
+            if self._register and self._signum is not None:
+                self._register = False
+                try:
+                    _call("POST", "/watch", {"pid": os.getpid()})
+                except Exception as error:
+                    self._report(error, "could not register for the rotation signal")
+            # After registering, this also catches a rotation that was signalled to nobody.
             self._refresh()
+            self._wake.acquire()
 
     def _refresh(self):
         try:

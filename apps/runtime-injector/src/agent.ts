@@ -153,77 +153,135 @@ export function watch(
   options: WatchOptions = {},
 ): () => void {
   const signal = options.signal ?? 'SIGUSR1';
-  const pid = process.pid;
+  const subscriber: Subscriber = { callback, onError: options.onError, onRemoved: options.onRemoved };
+  const channel = channels.get(signal) ?? openChannel(signal);
+  channel.subscribers.add(subscriber);
+  // A later watcher catches up too (what a fetch finds now goes to every watcher: none had it).
+  if (channel.registered) void channel.run();
   let stopped = false;
-  let running = false;
-  let again = false;
-
-  const report = (error: unknown, what: string, show = true) => {
-    if (options.onError !== undefined) {
-      try {
-        options.onError(error);
-        return;
-      } catch (raised) {
-        what = `the error callback threw ${typeName(raised)} on: ${what}`;
-      }
-    }
-    stderrLine(show ? `${what}: ${error instanceof Error ? error.message : String(error)}` : what);
-  };
-  const callBack = <T>(fn: ((argument: T) => unknown) | undefined, argument: T) => {
-    if (fn === undefined) return;
-    // The agent's own error: its message may hold a value, so only its type is shown.
-    const failed = (error: unknown) => report(error, `a rotation callback threw ${typeName(error)}`, false);
-    try {
-      const result = fn(argument);
-      if (isThenable(result)) result.then(undefined, failed);
-    } catch (error) {
-      failed(error);
-    }
-  };
-  const run = async () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        let rotation: Rotation;
-        try {
-          rotation = await sync();
-        } catch (error) {
-          report(error, 'refresh failed');
-          continue;
-        }
-        if (stopped) break;
-        if (Object.keys(rotation.changed).length > 0) callBack(callback, rotation.changed);
-        if (rotation.removed.length > 0) callBack(options.onRemoved, rotation.removed);
-      } while (again && !stopped);
-    } finally {
-      running = false;
-    }
-  };
-  const handler = () => {
-    void run();
-  };
-
-  process.on(signal, handler);
-  call('POST', '/watch', { pid }).then(
-    () => {
-      // A rotation between the agent's start and its registration was signalled to nobody.
-      if (!stopped) void run();
-    },
-    (error: unknown) => report(error, 'could not register for the rotation signal'),
-  );
   return () => {
     if (stopped) return;
     stopped = true;
-    const removeHandler = () => {
-      process.off(signal, handler);
-    };
-    call('POST', '/unwatch', { pid }).then(removeHandler, removeHandler);
+    channel.subscribers.delete(subscriber);
+    if (channel.subscribers.size === 0) closeChannel(channel);
   };
+}
+
+/** One `watch()` call: what it calls back. */
+interface Subscriber {
+  readonly callback: ((changed: Record<string, string>) => unknown) | undefined;
+  readonly onError: ((error: unknown) => void) | undefined;
+  readonly onRemoved: ((names: readonly string[]) => unknown) | undefined;
+}
+
+/**
+ * Every `watch()` of one signal shares one handler, one registration with the injector and one
+ * fetch per wake-up, whose result goes to each of them: with a fetch each, the first would take
+ * the change and the others see none; with a registration each, the first to stop would
+ * unregister the process for all.
+ */
+interface Channel {
+  readonly signal: NodeJS.Signals;
+  readonly subscribers: Set<Subscriber>;
+  readonly handler: () => void;
+  registered: boolean;
+  closed: boolean;
+  run(): Promise<void>;
+}
+
+const channels = new Map<NodeJS.Signals, Channel>();
+
+function openChannel(signal: NodeJS.Signals): Channel {
+  let running = false;
+  let again = false;
+  const channel: Channel = {
+    signal,
+    subscribers: new Set(),
+    handler: () => void channel.run(),
+    registered: false,
+    closed: false,
+    async run() {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          const audience = [...channel.subscribers];
+          let rotation: Rotation;
+          try {
+            rotation = await sync();
+          } catch (error) {
+            report(audience, error, 'refresh failed');
+            continue;
+          }
+          if (channel.closed) break;
+          for (const subscriber of audience) {
+            if (!channel.subscribers.has(subscriber)) continue;
+            if (Object.keys(rotation.changed).length > 0)
+              callBack(subscriber, subscriber.callback, rotation.changed);
+            if (rotation.removed.length > 0) callBack(subscriber, subscriber.onRemoved, rotation.removed);
+          }
+        } while (again && !channel.closed);
+      } finally {
+        running = false;
+      }
+    },
+  };
+  channels.set(signal, channel);
+  process.on(signal, channel.handler);
+  call('POST', '/watch', { pid: process.pid }).then(
+    () => {
+      channel.registered = true;
+      // A rotation between the agent's start and its registration was signalled to nobody.
+      if (!channel.closed) void channel.run();
+    },
+    (error: unknown) => report([...channel.subscribers], error, 'could not register for the rotation signal'),
+  );
+  return channel;
+}
+
+/** The last watcher stopped: unregister, then remove the handler (see {@link watch}). */
+function closeChannel(channel: Channel): void {
+  channel.closed = true;
+  channels.delete(channel.signal);
+  const removeHandler = () => {
+    process.off(channel.signal, channel.handler);
+  };
+  call('POST', '/unwatch', { pid: process.pid }).then(removeHandler, removeHandler);
+}
+
+/** A failure, to each subscriber's `onError`; one line on stderr for those without one. */
+function report(subscribers: readonly Subscriber[], error: unknown, what: string, show = true): void {
+  let toStderr = subscribers.length === 0;
+  for (const subscriber of subscribers) {
+    if (subscriber.onError === undefined) {
+      toStderr = true;
+      continue;
+    }
+    try {
+      subscriber.onError(error);
+    } catch (raised) {
+      stderrLine(`the error callback threw ${typeName(raised)} on: ${what}`);
+    }
+  }
+  if (toStderr)
+    stderrLine(show ? `${what}: ${error instanceof Error ? error.message : String(error)}` : what);
+}
+
+function callBack<T>(subscriber: Subscriber, fn: ((argument: T) => unknown) | undefined, argument: T): void {
+  if (fn === undefined) return;
+  // The agent's own error: its message may hold a value, so only its type is shown.
+  const failed = (error: unknown) =>
+    report([subscriber], error, `a rotation callback threw ${typeName(error)}`, false);
+  try {
+    const result = fn(argument);
+    if (isThenable(result)) result.then(undefined, failed);
+  } catch (error) {
+    failed(error);
+  }
 }
 
 /** IRON_SECRETS_ENDPOINT, which must be http on a loopback address, and the token. */

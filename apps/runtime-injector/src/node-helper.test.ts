@@ -257,6 +257,28 @@ describe('@iron/secrets-runtime/agent: watch', () => {
     await finish(agent);
   });
 
+  it('two watchers both hear a rotation, and stopping one leaves the other registered', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const { agent, pid } = await watching(test, 'watch-two', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    test.values = new Map([['APP_KEY', 'sk-new-value-1']]);
+    agent.child.kill('SIGUSR1');
+    await agent.waitFor(/^first APP_KEY$/);
+    await agent.waitFor(/^second APP_KEY$/);
+    agent.child.stdin!.write('stop\n');
+    await agent.waitFor(/^stopped$/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(test.endpoint.watchers()).toContain(pid);
+    test.values = new Map([['APP_KEY', 'sk-new-value-2']]);
+    agent.child.kill('SIGUSR1');
+    await until(
+      () => agent.stdout.filter((line) => line === 'second APP_KEY').length === 2,
+      5_000,
+      'the second rotation',
+    );
+    expect(await finish(agent)).toBe('{"APP_KEY":"sk-new-value-2"}');
+    expect(agent.stdout.filter((line) => line.startsWith('first'))).toEqual(['first APP_KEY']);
+  });
+
   it('stop() unregisters, then removes the handler', async () => {
     const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
     const { agent, pid } = await watching(test, 'watch', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });

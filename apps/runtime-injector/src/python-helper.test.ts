@@ -167,6 +167,15 @@ describe('iron_secrets: removed names', () => {
 });
 
 describe('iron_secrets.watch', () => {
+  it('registers again when watch() follows unwatch(), and hears the next rotation', async () => {
+    const test = await endpointServing({ APP_KEY: 'sk-old-value-1' });
+    const { agent } = await watching(test, 'rewatch', ['APP_KEY'], { APP_KEY: 'sk-old-value-1' });
+    test.values = new Map([['APP_KEY', 'sk-new-value-1']]);
+    agent.child.kill('SIGUSR1');
+    await agent.waitFor(/^changed APP_KEY sk-new-value-1$/);
+    expect(await finish(agent)).toBe('{"APP_KEY": "sk-new-value-1"}');
+  });
+
   it('registers, and on the signal calls back from its own thread with changed names and removed ones apart', async () => {
     const test = await endpointServing({ APP_KEY: 'sk-old-value-1', APP_GONE: 'gone-value-1' });
     const { agent, pid } = await watching(test, 'watch', ['APP_KEY', 'APP_GONE', 'APP_NEW'], {
