@@ -18,6 +18,7 @@
  */
 import { request } from 'node:http';
 import { connect, isIPv4, isIPv6 } from 'node:net';
+import { environmentValueProblem } from './environment-value.js';
 import { isInjectableSecretName } from './reserved-names.generated.js';
 
 /** How long one request to the endpoint may take, in milliseconds. */
@@ -372,7 +373,7 @@ function parseValues(text: string): Record<string, unknown> {
 
 /** Whether process.env can hold `value` as it is: a string without NUL (where Node cuts it short). */
 function isEnvironmentValue(value: unknown): value is string {
-  return typeof value === 'string' && !value.includes('\0') && value.isWellFormed();
+  return typeof value === 'string' && environmentValueProblem(value) === undefined;
 }
 
 function warnSkipped(names: readonly string[]): void {

@@ -8,6 +8,7 @@
  * agent's environment would run the writer's code in the agent.
  */
 import { MAX_SECRET_NAME_LENGTH, reservedNameReason, SECRET_NAME_PATTERN } from '@iron/secrets-core';
+import { environmentValueProblem } from './environment-value.js';
 
 /** Receives one line per name left out, naming it and saying why (never a value). */
 export type WarningListener = (message: string) => void;
@@ -44,18 +45,6 @@ export function notInjectableReason(name: string): string | undefined {
 }
 
 /**
- * Why `value` cannot be an environment variable, or `undefined` when it can. Core refuses both on
- * write; a hostile server may send them anyway, and Node's own refusal (spawn) would stop the
- * injector with the value in its message.
- */
-export function notInjectableValueReason(value: string): string | undefined {
-  if (value.includes('\u0000'))
-    return 'its value holds a NUL byte, which an environment variable cannot carry';
-  if (!value.isWellFormed()) return 'its value is not well-formed Unicode text';
-  return undefined;
-}
-
-/**
  * A filter for one source: keeps the secrets whose names may be injected and reports each name
  * left out once for the life of the source (not at every fetch), at most {@link MAX_REPORTED_NAMES}.
  *
@@ -83,7 +72,7 @@ export function injectableFilter(
   return (secrets) => {
     const kept = new Map<string, string>();
     for (const [name, value] of secrets) {
-      const why = notInjectableReason(name) ?? notInjectableValueReason(value);
+      const why = notInjectableReason(name) ?? environmentValueProblem(value);
       if (why === undefined) kept.set(name, value);
       else report(name, why);
     }
