@@ -198,12 +198,23 @@ describe('the server', () => {
     const server = await startServer({ manager, port: 0, log: (line) => lines.push(line) });
     const headers = { authorization: `Bearer ${token}` };
     const events = await fetch(`${server.url}/api/secrets/events?environment=production`, { headers });
+    // Closed once the request is in the handler, not after a guess of how long that takes (5 ms
+    // was not always enough on a loaded machine: the connection was then refused, not in flight).
+    const create = manager.createSecret.bind(manager);
+    let inHandler: () => void = () => {};
+    const handling = new Promise<void>((resolve) => {
+      inHandler = resolve;
+    });
+    manager.createSecret = (...args) => {
+      inHandler();
+      return create(...args);
+    };
     const inFlight = fetch(`${server.url}/api/secrets`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'KEY', value: VALUE, environment: 'production' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await handling;
     const closed = server.close();
     expect((await inFlight).status).toBe(201);
     await events.body?.cancel();
