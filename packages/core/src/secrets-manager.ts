@@ -9,8 +9,9 @@ import type { Requester } from '@iron/secrets-rbac';
 import { type ChangeSubscription, openStorage, type Storage } from '@iron/secrets-storage';
 import type { AccessToken } from './access-token.js';
 import { IronSecretsError } from './errors.js';
-import type { ManagerContext } from './lib/context.js';
+import { type ManagerContext, retireContext } from './lib/context.js';
 import { bindMasterKey } from './lib/master-key-binding.js';
+import { OperationGate } from './lib/operation-gate.js';
 import { SecretCipher } from './lib/secret-cipher.js';
 import { translated } from './lib/translate-error.js';
 import { DEFAULT_MAX_VALUE_BYTES } from './limits.js';
@@ -18,6 +19,7 @@ import { masterKeyFrom, masterKeyFromEnvironment } from './master-key-source.js'
 import { type AuditEntry, type AuditLogQuery, auditLog } from './operations/audit-log.js';
 import { authenticateToken } from './operations/authenticate-token.js';
 import { changeSequence, changesSince, type SecretChangeEvent } from './operations/changes.js';
+import { checkHealth, type ManagerHealth, unhealthy } from './operations/check-health.js';
 import { type CreateSecretOptions, createSecret } from './operations/create-secret.js';
 import { type CreatedToken, type CreateTokenOptions, createToken } from './operations/create-token.js';
 import { type DeleteSecretOptions, deleteSecret } from './operations/delete-secret.js';
@@ -89,9 +91,12 @@ export interface OpenOptions {
  * ```
  */
 export class SecretsManager {
-  // Replaced (never mutated) by a master-key rotation, which brings a new cipher.
+  // Replaced (never mutated) by a master-key rotation, which brings new keys; only ever read
+  // by an operation inside the gate, and swapped or wiped only when no other is inside.
   #context: ManagerContext;
-  #open = true;
+  readonly #gate = new OperationGate();
+  // One rotation at a time: each waits for the one before it (see OperationGate.alone).
+  #rotations: Promise<unknown> = Promise.resolve();
 
   private constructor(context: ManagerContext) {
     this.#context = context;
@@ -151,7 +156,20 @@ export class SecretsManager {
 
   /** FR-1: true once the database is open under a verified master key, until `close()`. */
   isInitialized(): boolean {
-    return this.#open;
+    return !this.#gate.closed;
+  }
+
+  /**
+   * Whether the database answers and still belongs to this manager's master key (after another
+   * process rotated it, this one can do nothing but fail). Never throws; for `/healthz`.
+   *
+   * @example
+   * ```ts
+   * const { ok, code } = await manager.health(); // { ok: false, code: 'MASTER_KEY_MISMATCH', ... }
+   * ```
+   */
+  health(): Promise<ManagerHealth> {
+    return this.#run((context) => checkHealth(context)).catch(unhealthy);
   }
 
   /**
@@ -416,15 +434,32 @@ export class SecretsManager {
     newMasterKey: string | Uint8Array,
     options?: RotateMasterKeyOptions,
   ): Promise<{ reencrypted: number }> {
-    return this.#run(async (context) => {
-      const key = masterKeyFrom(newMasterKey, 'the new master key');
-      const rotated = await rotateMasterKey(context, key, options).catch((error: unknown) => {
-        wipe(key);
-        throw error;
-      });
-      this.#context = rotated.context;
-      return { reencrypted: rotated.reencrypted };
+    const key = masterKeyFrom(newMasterKey, 'the new master key');
+    const before = this.#rotations;
+    let finished!: () => void;
+    this.#rotations = new Promise<void>((resolve) => {
+      finished = resolve;
     });
+    try {
+      await before;
+      return await this.#run(async (context) => {
+        const { reencrypted } = await rotateMasterKey(context, key, options, (commit) =>
+          // The commit and the swap happen while no other operation is inside, so none keeps
+          // using (or appends audit entries under) the keys the rotation replaces.
+          this.#gate.alone(async () => {
+            const next = await commit();
+            this.#context = next;
+            retireContext(context);
+          }),
+        );
+        return { reencrypted };
+      });
+    } catch (error) {
+      wipe(key); // no-op once the new context owns it: a failed rotation is the only way here
+      throw error;
+    } finally {
+      finished();
+    }
   }
 
   /**
@@ -436,26 +471,31 @@ export class SecretsManager {
    * ```
    */
   async close(): Promise<void> {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#context.cipher.close();
-    wipe(this.#context.auditChainKey);
+    if (this.#gate.closed) return;
+    // New operations are refused from here; the keys are wiped only once the running ones are
+    // done, so none of them hashes, signs or encrypts with a zeroed key.
+    await this.#gate.close();
+    retireContext(this.#context);
     await this.#context.storage.close();
   }
 
   /** Nothing of the manager's state (keys) is shown when it is logged. */
   [inspect.custom](): string {
-    return `SecretsManager { database: '${this.#context.storage.location}', open: ${this.#open} }`;
+    return `SecretsManager { database: '${this.#context.storage.location}', open: ${this.isInitialized()} }`;
   }
 
   toJSON(): { database: string; open: boolean } {
-    return { database: this.#context.storage.location, open: this.#open };
+    return { database: this.#context.storage.location, open: this.isInitialized() };
   }
 
+  /** Runs one operation inside the gate, on the context current when it entered. */
   async #run<T>(operation: (context: ManagerContext) => Promise<T>): Promise<T> {
-    if (!this.#open)
-      throw new IronSecretsError('MANAGER_CLOSED', 'this SecretsManager was closed; open a new one');
-    return translated(() => operation(this.#context));
+    await this.#gate.enter();
+    try {
+      return await translated(() => operation(this.#context));
+    } finally {
+      this.#gate.leave();
+    }
   }
 }
 

@@ -2,6 +2,7 @@
  * @module context
  * What every operation needs from the manager that runs it.
  */
+import { wipe } from '@iron/secrets-crypto';
 import type { Storage } from '@iron/secrets-storage';
 import type { SecretCipher } from './secret-cipher.js';
 
@@ -19,4 +20,13 @@ export interface ManagerContext {
   readonly retentionDays: number;
   /** The current time in unix seconds. */
   now(): number;
+}
+
+/**
+ * Wipes the keys a context holds. Only once no operation uses it: after `close()` has waited for
+ * the running ones, or after a rotation committed while it was the only operation inside.
+ */
+export function retireContext(context: ManagerContext): void {
+  context.cipher.close();
+  wipe(context.auditChainKey);
 }

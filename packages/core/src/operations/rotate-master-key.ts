@@ -46,6 +46,12 @@ export interface RotateMasterKeyOptions {
 /** Rotations racing with other writers start over this often before giving up. */
 const MAX_ATTEMPTS = 3;
 
+/**
+ * Runs the commit (which resolves to the context to continue with) while no other operation of
+ * the manager is inside, and swaps the manager to it there: see OperationGate.alone.
+ */
+export type CommitAlone = (commit: () => Promise<ManagerContext>) => Promise<void>;
+
 /** Raised inside the write transaction when a row changed since it was read: roll back, retry. */
 class Raced extends Error {}
 
@@ -57,7 +63,8 @@ export async function rotateMasterKey(
   context: ManagerContext,
   newMasterKey: Uint8Array,
   options: RotateMasterKeyOptions = {},
-): Promise<{ context: ManagerContext; reencrypted: number }> {
+  exclusive: CommitAlone = (commit) => commit().then(() => undefined),
+): Promise<{ reencrypted: number }> {
   const requester = toRequester(options.requester);
   const facts: AuditFacts = {
     requester,
@@ -87,23 +94,25 @@ export async function rotateMasterKey(
       }
       const wrappedChainKey = await wrapAuditChainKey(newMasterKey, context.auditChainKey);
       try {
-        await context.storage.transaction(async (tx) => {
-          await assertCurrentMasterKey(context, tx);
-          const current = await tx.secrets.listAll();
-          if (!sameRows(rows, current)) throw new Raced();
-          for (const [index, row] of rows.entries()) {
-            if (!(await tx.secrets.update(row.id, row.version, updates[index]!))) throw new Raced();
-          }
-          await tx.meta.set(FINGERPRINT_SETTING, fingerprint, { replace: true });
-          await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, wrappedChainKey, { replace: true });
-          await appendAudit(context, tx, [auditRecord(context, facts)]);
+        await exclusive(async () => {
+          await context.storage.transaction(async (tx) => {
+            await assertCurrentMasterKey(context, tx);
+            const current = await tx.secrets.listAll();
+            if (!sameRows(rows, current)) throw new Raced();
+            for (const [index, row] of rows.entries()) {
+              if (!(await tx.secrets.update(row.id, row.version, updates[index]!))) throw new Raced();
+            }
+            await tx.meta.set(FINGERPRINT_SETTING, fingerprint, { replace: true });
+            await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, wrappedChainKey, { replace: true });
+            await appendAudit(context, tx, [auditRecord(context, facts)]);
+          });
+          return { ...context, cipher, fingerprint, auditChainKey: Uint8Array.from(context.auditChainKey) };
         });
       } catch (error) {
         if (error instanceof Raced) continue;
         throw error;
       }
-      context.cipher.close();
-      return { context: { ...context, cipher, fingerprint }, reencrypted: rows.length };
+      return { reencrypted: rows.length };
     }
     return await refuse(
       context,
