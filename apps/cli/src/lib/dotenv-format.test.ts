@@ -8,7 +8,10 @@ describe('formatDotenvLine', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...}, which must stay unexpanded
     expect(formatDotenvLine('A', 'plain $HOME ${X} "q" # c')).toBe(`A='plain $HOME \${X} "q" # c'`);
     expect(formatDotenvLine('A', "it's")).toBe(`A="it's"`);
-    expect(formatDotenvLine('A', 'line1\nline2\r\\$x"')).toBe('A="line1\\nline2\\r\\\\\\$x\\""');
+    // Newlines stay literal (a shell could not read `\n` back as one); CRLF is covered in
+    // dotenv-format-shells.test.ts.
+    expect(formatDotenvLine('A', 'line1\nline2\r\\$x"')).toBe(`A='line1\nline2\r\\$x"'`);
+    expect(formatDotenvLine('A', 'it\'s\n\\$x"`')).toBe('A="it\'s\n\\\\\\$x\\"\\`"');
   });
 
   it('round-trips any value through the parser (property)', () => {

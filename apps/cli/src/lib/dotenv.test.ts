@@ -106,6 +106,10 @@ describe('parseDotenv: quoted values', () => {
     expect(values('A="1\\n2\\r3\\t4\\"5\\\\6\\$7"\n')).toEqual({ A: '1\n2\r3\t4"5\\6$7' });
   });
 
+  it('reads a double-quoted \\` as a backtick and drops a backslash-newline, as a shell does', () => {
+    expect(values('A="a\\`b\\\nc"\nB="x\\\r\ny"\n')).toEqual({ A: 'a`bc', B: 'xy' });
+  });
+
   it('keeps any other backslash sequence in double-quoted values as written', () => {
     expect(values('A="C:\\Users\\x \\d+ \\\' \\u0041"\n')).toEqual({ A: "C:\\Users\\x \\d+ \\' \\u0041" });
   });

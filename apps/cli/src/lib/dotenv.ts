@@ -9,8 +9,9 @@
  * - Unquoted values are trimmed. A `#` after a space or tab starts a comment; any other `#` is
  *   literal, so `URL=https://example.com/#frag` keeps its fragment.
  * - `'single'` and `` `backtick` `` quoted values are literal (no escapes) and may span lines.
- * - `"double"` quoted values may span lines and understand `\n \r \t \" \\ \$`; any other backslash
- *   is kept together with the character after it.
+ * - `"double"` quoted values may span lines and understand `\n \r \t \" \\ \$` and `` \` ``; a
+ *   backslash before a line end joins the lines (both are dropped), as in a shell; any other
+ *   backslash is kept together with the character after it.
  * - Nothing is expanded: `${OTHER}` and `$(cmd)` stay exactly as written, so importing a file never
  *   reads the environment or runs a command.
  * - After a closing quote only spaces, tabs and a `# comment` may follow.
@@ -44,6 +45,10 @@ const DOUBLE_QUOTE_ESCAPES = new Map([
   ['"', '"'],
   ['\\', '\\'],
   ['$', '$'],
+  // The last two as a POSIX shell reads double quotes, so a file `export` writes means the same
+  // to `import` and to `set -a; . file`.
+  ['`', '`'],
+  ['\n', ''],
 ]);
 
 /**
