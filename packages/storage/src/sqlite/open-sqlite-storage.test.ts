@@ -37,8 +37,13 @@ describe('opening a SQLite file', () => {
   it('refuses a file that is not a database', async () => {
     const { writeFileSync } = await import('node:fs');
     const junk = join(dir.path, 'junk.db');
-    writeFileSync(junk, 'this is not a database, just text that is long enough to look like a header......');
-    await expect(openSqliteStorage(junk)).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    writeFileSync(junk, 'this is not a database, just text that is long enough to look like a header......', {
+      mode: 0o600,
+    });
+    await expect(openSqliteStorage(junk)).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+      message: expect.stringContaining('as an Iron Secrets database'),
+    });
   });
 
   it('refuses a directory that does not exist', async () => {

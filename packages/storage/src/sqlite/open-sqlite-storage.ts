@@ -2,8 +2,6 @@
  * @module open-sqlite-storage
  * The embedded store: one SQLite file in WAL mode that every process on the machine shares.
  */
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { ChangeListeners } from '../lib/change-listeners.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../lib/limits.js';
@@ -18,15 +16,13 @@ import type {
   TransactionOptions,
 } from '../storage.js';
 import { StorageError } from '../storage-error.js';
+import { prepareDatabaseFile } from './database-file.js';
 import { migrateSqlite } from './migrate-sqlite.js';
 import { DEFAULT_CHANGE_POLL_MS, pollChanges } from './poll-changes.js';
 import { sqliteTransaction } from './sqlite-transaction.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export { DEFAULT_BUSY_TIMEOUT_MS } from '../lib/limits.js';
-
-/** Owner read/write only: the file holds ciphertexts and the audit trail. */
-const DATABASE_FILE_MODE = 0o600;
 
 /** Options of {@link openSqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -43,7 +39,9 @@ export interface SqliteStorageOptions {
 
 /**
  * Opens (creating if needed) a SQLite database and brings its schema up to date.
- * `':memory:'` gives a private in-memory database.
+ * `':memory:'` gives a private in-memory database. A new file is created with mode 0600; an
+ * existing one that group or others can read or write, or a symbolic link to nothing, is refused
+ * with STORAGE_UNAVAILABLE (see database-file.ts for the rules and why).
  *
  * Pragmas, and why: WAL lets readers in other processes (CLI, API, injector) read while one
  * writes; `synchronous = FULL` makes every acknowledged write survive a power cut, not only a
@@ -59,7 +57,8 @@ export interface SqliteStorageOptions {
  */
 export async function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): Promise<Storage> {
   const inMemory = path === ':memory:';
-  if (!inMemory) createPrivately(path);
+  // Created owner-only here, or checked for being private, before SQLite touches it.
+  if (!inMemory) prepareDatabaseFile(path);
   let db: Database;
   try {
     db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
@@ -120,7 +119,17 @@ class SqliteStorage implements Storage {
     this.#statements = statements;
     this.migratedNow = migratedNow;
     this.#changes = new ChangeListeners(
-      pollChanges(() => this.transaction((tx) => tx.changes.latest(), { readOnly: true }), changePollMs),
+      pollChanges(
+        () =>
+          this.transaction(
+            async (tx) => ({
+              change: await tx.changes.latest(),
+              audit: (await tx.audit.query({ latest: true, limit: 1 }))[0]?.id ?? 0,
+            }),
+            { readOnly: true },
+          ),
+        changePollMs,
+      ),
     );
   }
 
@@ -171,18 +180,6 @@ class SqliteStorage implements Storage {
       this.#db.close();
     });
   }
-}
-
-/** Creates the database file owner-only before SQLite creates it with the process umask. */
-function createPrivately(path: string): void {
-  if (existsSync(path)) return;
-  if (!existsSync(dirname(path))) {
-    throw new StorageError(
-      'STORAGE_UNAVAILABLE',
-      `cannot create the database at ${path}: the directory ${dirname(path)} does not exist`,
-    );
-  }
-  closeSync(openSync(path, 'a', DATABASE_FILE_MODE));
 }
 
 /**
