@@ -3,17 +3,14 @@
  * Where the master key comes from (FR-1, RULINGS R6): `IRON_CAGE_MASTER_KEY`, or a file named by
  * `IRON_CAGE_MASTER_KEY_FILE` (as containers and systemd credentials provide).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { CryptoError, parseMasterKey } from '@iron/secrets-crypto';
 import { IronSecretsError } from './errors.js';
+import { readMasterKeyFile } from './lib/master-key-file.js';
 
 /** The variable holding base64 of the 32-byte master key (FR-1.1). */
 export const MASTER_KEY_VARIABLE = 'IRON_CAGE_MASTER_KEY';
 /** The variable naming a file that holds it (R6). */
 export const MASTER_KEY_FILE_VARIABLE = 'IRON_CAGE_MASTER_KEY_FILE';
-
-/** A key file is one line of base64; anything much larger is not a key file. */
-const MAX_KEY_FILE_BYTES = 4096;
 
 const HOW_TO_MAKE_ONE =
   'generate one with `openssl rand -base64 32` (or `iron-secrets keygen`) and export it as IRON_CAGE_MASTER_KEY, or put it in a file and set IRON_CAGE_MASTER_KEY_FILE to its path';
@@ -22,7 +19,9 @@ const HOW_TO_MAKE_ONE =
  * Reads the master key from the environment: 32 bytes, which the caller owns and should wipe.
  * MASTER_KEY_NOT_FOUND when neither variable is set; INVALID_MASTER_KEY when the value is not
  * base64 of 32 bytes, when both variables are set (which one is meant is ambiguous), or when the
- * file cannot be read.
+ * file cannot be read, is not a regular file, is larger than 4 KiB, or can be read or written by
+ * others than its owner (the rules, and the exemption for root-owned secret mounts, are in
+ * lib/master-key-file.ts).
  *
  * @example
  * ```ts
@@ -41,7 +40,10 @@ export function masterKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
     );
   }
   if (hasInline) return parse(inline, MASTER_KEY_VARIABLE);
-  if (hasFile) return parse(readKeyFile(file), `the file named by ${MASTER_KEY_FILE_VARIABLE}`);
+  if (hasFile) {
+    const origin = `the file named by ${MASTER_KEY_FILE_VARIABLE}`;
+    return parse(readMasterKeyFile(file, { origin }), origin);
+  }
   throw new IronSecretsError(
     'MASTER_KEY_NOT_FOUND',
     `no master key: ${MASTER_KEY_VARIABLE} is not set; ${HOW_TO_MAKE_ONE}`,
@@ -72,25 +74,5 @@ function parse(encoded: string, origin: string): Uint8Array {
     if (error instanceof CryptoError)
       throw new IronSecretsError('INVALID_MASTER_KEY', error.message, { cause: error });
     throw error;
-  }
-}
-
-function readKeyFile(path: string): string {
-  try {
-    if (statSync(path).size > MAX_KEY_FILE_BYTES) {
-      throw new IronSecretsError(
-        'INVALID_MASTER_KEY',
-        `${MASTER_KEY_FILE_VARIABLE} names a file of more than ${MAX_KEY_FILE_BYTES} bytes; it must hold only the base64 key`,
-      );
-    }
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof IronSecretsError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new IronSecretsError(
-      'INVALID_MASTER_KEY',
-      `cannot read the master key file named by ${MASTER_KEY_FILE_VARIABLE} (${code}); check the path and its permissions`,
-      { cause: error },
-    );
   }
 }
