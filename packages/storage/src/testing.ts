@@ -92,6 +92,49 @@ async function freshSchema(): Promise<TestDatabase> {
   };
 }
 
+/** A PostgreSQL database of a test's own; see {@link freshPostgresDatabase}. */
+export interface OwnPostgresDatabase extends TestDatabase {
+  /**
+   * Terminates every connection to this database but the caller's (`pg_terminate_backend`, as an
+   * operator, a restart or a failover would); resolves to how many there were.
+   */
+  terminateBackends(): Promise<number>;
+}
+
+/**
+ * A fresh PostgreSQL database (not a schema in the shared one), dropped with its connections
+ * afterwards: a test may terminate every backend of it without reaching other tests' connections.
+ */
+export async function freshPostgresDatabase(): Promise<OwnPostgresDatabase> {
+  const name = `iron_test_${randomBytes(6).toString('hex')}`;
+  await withClient(TEST_POSTGRES_URL, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  url.searchParams.delete('options');
+  const location = url.href;
+  return {
+    backend: 'postgres',
+    location,
+    raw: (sql, values = []) =>
+      withClient(location, async (client) => (await client.query(sql, values as unknown[])).rows),
+    dropTrigger: async (trigger, table) => {
+      await withClient(location, (client) => client.query(`DROP TRIGGER ${trigger} ON ${table}`));
+    },
+    terminateBackends: () =>
+      withClient(TEST_POSTGRES_URL, async (client) => {
+        const { rows } = await client.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = $1 AND pid <> pg_backend_pid()`,
+          [name],
+        );
+        return rows.length;
+      }),
+    drop: async () => {
+      await withClient(TEST_POSTGRES_URL, (client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
+    },
+  };
+}
+
 /** `url` with its connections' search_path set to `schema`. */
 export function postgresUrlWithSchema(url: string, schema: string): string {
   const withSchema = new URL(url);
@@ -108,3 +151,11 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
     await client.end();
   }
 }
+
+export {
+  isSimpleQuery,
+  type ProxyAction,
+  type ProxyOutage,
+  startTcpProxy,
+  type TcpProxy,
+} from './tcp-proxy.js';
