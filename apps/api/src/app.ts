@@ -10,6 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AuthVariables, bearerAuth, FailureLimiter } from './auth.js';
 import { errorJson, errorResponse } from './error-response.js';
+import { refuseDuplicateJsonKeys } from './json-body.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMetaRoutes } from './routes/meta.js';
@@ -101,6 +102,7 @@ export function createApi(options: ApiOptions): ApiApp {
         errorJson(c, 413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  app.use('/api/*', refuseDuplicateJsonKeys);
   const auth = bearerAuth(manager, options.limiter ?? new FailureLimiter());
   app.use('/api/openapi.json', auth);
   registerMetaRoutes(app);

@@ -20,6 +20,7 @@ export { type ChangeSubscription, printableLocation } from '@iron/secrets-storag
 export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type CopyReport, copyDatabase } from './copy-database.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
+export { hasDuplicateJsonKey } from './json-duplicate-keys.js';
 export type { RotationOptions } from './lib/rotation-options.js';
 export {
   assertUnreservedName,
