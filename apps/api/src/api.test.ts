@@ -120,7 +120,11 @@ describe('routes', () => {
 
   it('healthz needs no token; the OpenAPI document needs one and lists every route', async () => {
     const { app, tokens } = await testApi();
-    expect(await json(await app.request('/healthz'))).toEqual({ ok: true });
+    expect(await json(await app.request('/healthz'))).toEqual({
+      ok: true,
+      database: 'reachable',
+      masterKey: 'current',
+    });
     expect((await app.request('/api/openapi.json')).status).toBe(401);
     const document = await json(await call(app, 'GET', '/api/openapi.json', { token: tokens.viewer }));
     expect(document.openapi).toBe('3.1.0');

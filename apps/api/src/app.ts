@@ -13,6 +13,7 @@ import { errorJson, errorResponse } from './error-response.js';
 import { refuseDuplicateJsonKeys } from './json-body.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerHealthRoutes } from './routes/health.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerPanelRoutes } from './routes/panel.js';
 import { registerSecretRoutes } from './routes/secrets.js';
@@ -104,6 +105,7 @@ export function createApi(options: ApiOptions): ApiApp {
   );
   app.use('/api/*', refuseDuplicateJsonKeys);
   const auth = bearerAuth(manager, options.limiter ?? new FailureLimiter());
+  registerHealthRoutes(app, manager, options.log);
   app.use('/api/openapi.json', auth);
   registerMetaRoutes(app);
   app.use('/api/secrets', auth);
@@ -128,7 +130,7 @@ export function createApi(options: ApiOptions): ApiApp {
         status === 400 ? 'the body is not valid JSON' : 'the request is invalid',
       );
     }
-    return errorResponse(c, error);
+    return errorResponse(c, error, options.log);
   });
   return app;
 }

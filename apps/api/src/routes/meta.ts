@@ -1,13 +1,12 @@
 /**
  * @module meta
- * `/healthz` (no token), the API's own description at `/api/openapi.json` (generated from the
- * schemas that validate requests; like every `/api/*` route it needs a token), and a reference page
- * at `/docs` that reads it with the token the panel keeps.
+ * The API's own description at `/api/openapi.json` (generated from the schemas that validate
+ * requests; like every `/api/*` route it needs a token), and a reference page at `/docs` (no
+ * token) that reads it with the token the panel keeps.
  */
 import type { ApiApp } from '../app.js';
 
 export function registerMetaRoutes(app: ApiApp): void {
-  app.get('/healthz', (c) => c.json({ ok: true }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
