@@ -1,7 +1,8 @@
 /**
  * @module app
  * The HTTP API as a Hono app, over one SecretsManager: the spec's routes under `/api/secrets`,
- * bearer tokens, JSON errors, security headers, an access log, the OpenAPI 3.1 document.
+ * bearer tokens on every route but a few public ones, JSON errors, security headers, an access
+ * log, health checks, the OpenAPI 3.1 document.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { DEFAULT_MAX_VALUE_BYTES, type SecretsManager } from '@iron/secrets-core';
@@ -11,6 +12,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type AuthVariables, bearerAuth, FailureLimiter } from './auth.js';
 import { errorJson, errorResponse } from './error-response.js';
 import { refuseDuplicateJsonKeys } from './json-body.js';
+import { unlessPublic } from './public-routes.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -80,6 +82,13 @@ export function createApi(options: ApiOptions): ApiApp {
   });
   app.use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store');
+    await next();
+  });
+  // Every route needs a token unless public-routes.ts lists it, before anything else is looked
+  // at: a route added later is protected by default, and a stranger learns nothing (an unknown
+  // `/api` path is 401, not 404).
+  app.use('*', unlessPublic(bearerAuth(manager, options.limiter ?? new FailureLimiter())));
+  app.use('/api/*', async (c, next) => {
     // One value per parameter: which of two would count is a place for confusion attacks.
     const params = new URL(c.req.url).searchParams;
     for (const key of new Set(params.keys())) {
@@ -104,13 +113,8 @@ export function createApi(options: ApiOptions): ApiApp {
     }),
   );
   app.use('/api/*', refuseDuplicateJsonKeys);
-  const auth = bearerAuth(manager, options.limiter ?? new FailureLimiter());
   registerHealthRoutes(app, manager, options.log);
-  app.use('/api/openapi.json', auth);
   registerMetaRoutes(app);
-  app.use('/api/secrets', auth);
-  app.use('/api/secrets/*', auth);
-  app.use('/api/session', auth);
   registerSessionRoute(app);
   registerPanelRoutes(app);
   // The audit and events routes come before `/api/secrets/{name}`, which would shadow them.

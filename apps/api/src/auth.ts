@@ -1,9 +1,10 @@
 /**
  * @module auth
- * Every `/api/*` request carries `Authorization: Bearer <token>` (RULINGS R7: the token decides
- * role, agent id, environments and secret scope). The library compares token hashes in constant
- * time. Repeated failures from one address are answered 429 for a while, without slowing anyone
- * else down: guessing 256-bit tokens is hopeless anyway, but a flood of guesses is not free.
+ * Every request but the few public ones (`public-routes.ts`) carries `Authorization: Bearer
+ * <token>` (RULINGS R7: the token decides role, agent id, environments and secret scope). The
+ * library compares token hashes in constant time. Repeated failures from one address are answered
+ * 429 for a while, without slowing anyone else down: guessing 256-bit tokens is hopeless anyway,
+ * but a flood of guesses is not free.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { isIronSecretsError, type Requester, type SecretsManager } from '@iron/secrets-core';
@@ -61,7 +62,7 @@ export class FailureLimiter {
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
-/** The authentication middleware of `/api/*`. */
+/** The authentication middleware: every route but the few in `public-routes.ts`. */
 export function bearerAuth(
   manager: SecretsManager,
   limiter: FailureLimiter,
@@ -78,9 +79,13 @@ export function bearerAuth(
         'too many failed authentications from this address; wait and retry',
       );
     }
-    const match = BEARER.exec(c.req.header('authorization') ?? '');
+    const header = c.req.header('authorization');
+    const match = BEARER.exec(header ?? '');
     if (match === null) {
-      limiter.fail(address);
+      // No header is not a guess (a browser's /favicon.ico, a forgotten token) and costs no
+      // database read: only credentials presented and wrong count toward the limit, so anonymous
+      // requests through a shared proxy address cannot lock its token holders out.
+      if (header !== undefined) limiter.fail(address);
       c.header('WWW-Authenticate', 'Bearer');
       return errorJson(
         c,
