@@ -5,6 +5,7 @@
  */
 import { type ErrorCode, isIronSecretsError } from '@iron/secrets-core';
 import type { Context } from 'hono';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
@@ -80,7 +81,9 @@ export function errorJson(c: Context, status: ContentfulStatusCode, code: string
  * internal, with the details in the log.
  */
 export function errorResponse(c: Context, error: unknown, log: ErrorLog): Response {
-  const where = `${c.req.method} ${c.req.routePath}`;
+  // The route that would have answered (its pattern, never the path with a secret's name), also
+  // when a middleware such as authentication threw before it ran.
+  const where = `${c.req.method} ${routePath(c, -1)}`;
   if (isIronSecretsError(error)) {
     const status = statusOf(error.code);
     if (status < 500) return errorJson(c, status, error.code, error.message);
