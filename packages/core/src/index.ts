@@ -22,6 +22,7 @@ export { type CopyReport, copyDatabase } from './copy-database.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export { hasDuplicateJsonKey } from './json-duplicate-keys.js';
 export type { RotationOptions } from './lib/rotation-options.js';
+export type { TokenWatch, TokenWatchEndReason } from './lib/token-watch.js';
 export {
   assertUnreservedName,
   DEFAULT_MAX_VALUE_BYTES,
@@ -40,6 +41,7 @@ export type { SecretChangeEvent } from './operations/changes.js';
 export type { CreateSecretOptions } from './operations/create-secret.js';
 export type { CreatedToken, CreateTokenOptions } from './operations/create-token.js';
 export type { DeleteSecretOptions } from './operations/delete-secret.js';
+export type { AuditFollow, FollowAuditLogOptions } from './operations/follow-audit-log.js';
 export type { GetSecretOptions } from './operations/get-secret.js';
 export {
   type ImportResult,

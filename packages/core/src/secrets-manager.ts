@@ -13,6 +13,7 @@ import { type ManagerContext, retireContext } from './lib/context.js';
 import { bindMasterKey } from './lib/master-key-binding.js';
 import { OperationGate } from './lib/operation-gate.js';
 import { SecretCipher } from './lib/secret-cipher.js';
+import { type TokenWatch, type TokenWatchEndReason, TokenWatcher } from './lib/token-watch.js';
 import { translated } from './lib/translate-error.js';
 import { DEFAULT_MAX_VALUE_BYTES } from './limits.js';
 import { masterKeyFrom, masterKeyFromEnvironment } from './master-key-source.js';
@@ -23,6 +24,11 @@ import { checkHealth, type ManagerHealth, unhealthy } from './operations/check-h
 import { type CreateSecretOptions, createSecret } from './operations/create-secret.js';
 import { type CreatedToken, type CreateTokenOptions, createToken } from './operations/create-token.js';
 import { type DeleteSecretOptions, deleteSecret } from './operations/delete-secret.js';
+import {
+  type AuditFollow,
+  type FollowAuditLogOptions,
+  followAuditLog,
+} from './operations/follow-audit-log.js';
 import { type GetSecretOptions, getSecret } from './operations/get-secret.js';
 import {
   type ImportResult,
@@ -36,6 +42,7 @@ import { type PruneAuditLogOptions, pruneAuditLog } from './operations/prune-aud
 import { type RevokeTokenResult, revokeToken } from './operations/revoke-token.js';
 import { type RotateMasterKeyOptions, rotateMasterKey } from './operations/rotate-master-key.js';
 import { type SetSecretOptions, type SetSecretResult, setSecret } from './operations/set-secret.js';
+import { tokenStandings } from './operations/token-standing.js';
 import { type UpdateSecretOptions, updateSecret } from './operations/update-secret.js';
 import { type AuditVerification, verifyAuditLog } from './operations/verify-audit-log.js';
 import type { RequesterInput } from './requester-input.js';
@@ -97,6 +104,12 @@ export class SecretsManager {
   readonly #gate = new OperationGate();
   // One rotation at a time: each waits for the one before it (see OperationGate.alone).
   #rotations: Promise<unknown> = Promise.resolve();
+  // The open streams' tokens, re-checked on announcements and a timer (see token-watch).
+  readonly #tokenWatcher = new TokenWatcher({
+    standings: (ids) => this.#run((context) => tokenStandings(context, ids)),
+    watchChanges: (listener) => this.watchChanges(listener),
+    now: () => this.#context.now(),
+  });
 
   private constructor(context: ManagerContext) {
     this.#context = context;
@@ -296,6 +309,27 @@ export class SecretsManager {
   }
 
   /**
+   * Follows the audit trail as it is written: entries in batches, oldest first, within the
+   * requester's scope, never a value. From `afterId` on (resuming: at least once, by id), or
+   * the newest `backlog` entries first, or only new ones. Another process's or instance's entries
+   * arrive within about half a second. Admins and viewers; agents are refused (ACCESS_DENIED).
+   *
+   * @example
+   * ```ts
+   * const follow = await manager.followAuditLog({ afterId: lastShipped, signal });
+   * for await (const batch of follow) for (const entry of batch) ship(auditEntryJson(entry));
+   * ```
+   */
+  followAuditLog(options?: FollowAuditLogOptions): Promise<AuditFollow> {
+    return translated(() =>
+      followAuditLog(
+        { run: (operation) => this.#run(operation), watchChanges: (listener) => this.watchChanges(listener) },
+        options,
+      ),
+    );
+  }
+
+  /**
    * R3: checks the whole audit hash chain; reports the first entry edited, inserted or removed.
    *
    * @example
@@ -419,6 +453,27 @@ export class SecretsManager {
   }
 
   /**
+   * Watches access token `id` for what holds a stream open with it: `onEnd` is called once when
+   * the token is revoked (by any process or instance: revocations are announced on the change
+   * feed), expires, stops verifying, or cannot be read any more (the manager closed, the database
+   * is unreachable). INVALID_TOKEN at once when it is not valid now. `check()` re-reads it on
+   * demand.
+   *
+   * @example
+   * ```ts
+   * const watch = await manager.watchToken(requester.id, () => stream.close());
+   * if (await watch.check()) await stream.write(event);
+   * await watch.close();
+   * ```
+   */
+  watchToken(id: string, onEnd: (reason: TokenWatchEndReason) => void): Promise<TokenWatch> {
+    if (typeof onEnd !== 'function') {
+      return Promise.reject(new IronSecretsError('INVALID_ARGUMENT', 'watchToken needs an onEnd function'));
+    }
+    return translated(() => this.#tokenWatcher.watch(id, onEnd));
+  }
+
+  /**
    * Re-encrypts every secret under a new master key in one transaction (R8) and continues with
    * it; the old key is refused from then on (MASTER_KEY_MISMATCH), in every process. The audit
    * chain still verifies. Unscoped admins only.
@@ -472,6 +527,8 @@ export class SecretsManager {
    */
   async close(): Promise<void> {
     if (this.#gate.closed) return;
+    // Streams held open by a token end now rather than at their next re-check.
+    this.#tokenWatcher.endAll();
     // New operations are refused from here; the keys are wiped only once the running ones are
     // done, so none of them hashes, signs or encrypts with a zeroed key.
     await this.#gate.close();

@@ -3,7 +3,13 @@
  * FR-8.4: reading the audit trail, oldest first.
  */
 import type { AuditOperation } from '@iron/secrets-audit';
-import { type Environment, Operation, reachesEnvironment, reachesSecret } from '@iron/secrets-rbac';
+import {
+  type Environment,
+  Operation,
+  type Requester,
+  reachesEnvironment,
+  reachesSecret,
+} from '@iron/secrets-rbac';
 import type { StoredAuditRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
@@ -68,16 +74,20 @@ export async function auditLog(context: ManagerContext, query: AuditLogQuery = {
       }),
     { readOnly: true },
   );
-  // A scoped requester sees only the entries of its scope, as in the change feed: of its
-  // environments (and none without one), and of the secret names its patterns reach.
-  const visible = rows.filter(
-    (row) =>
-      (row.environment === null
-        ? requester.environments === undefined
-        : reachesEnvironment(requester, row.environment as Environment)) &&
-      reachesSecret(requester, row.secretName),
-  );
-  return visible.map(toAuditEntry);
+  return rows.filter(visibleTo(requester)).map(toAuditEntry);
+}
+
+/**
+ * Which entries a requester may see. A scoped requester sees only the entries of its scope, as in
+ * the change feed: of its environments (and none without one), and of the secret names its
+ * patterns reach.
+ */
+export function visibleTo(requester: Requester): (row: StoredAuditRow) => boolean {
+  return (row) =>
+    (row.environment === null
+      ? requester.environments === undefined
+      : reachesEnvironment(requester, row.environment as Environment)) &&
+    reachesSecret(requester, row.secretName);
 }
 
 /** A stored row as the public entry. */

@@ -1,7 +1,9 @@
 /**
  * @module revoke-token
  * Revoking an access token: it stops working at once, in every process (each request looks the
- * token up). Audited as a DELETE of `token:<id>`. Revoking a revoked token changes nothing.
+ * token up), and the revocation is announced on the change feed so that event streams opened
+ * with it end on every instance (see token-watch). Audited as a DELETE of `token:<id>`. Revoking
+ * a revoked token changes nothing.
  */
 import { AuditOperation } from '@iron/secrets-audit';
 import { Operation } from '@iron/secrets-rbac';
@@ -42,6 +44,8 @@ export async function revokeToken(
     const revokedAt = context.now();
     await tx.tokens.revoke(id, revokedAt, tokenMac(context.auditChainKey, { ...row, revokedAt }));
     await appendAudit(context, tx, [auditRecord(context, facts)]);
+    // Streams opened with the token are open on any instance: each learns of it from the feed.
+    await tx.changes.announce();
     return 'revoked' as const;
   });
   if (outcome === 'missing') {

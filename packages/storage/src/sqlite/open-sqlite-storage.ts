@@ -119,7 +119,17 @@ class SqliteStorage implements Storage {
     this.#statements = statements;
     this.migratedNow = migratedNow;
     this.#changes = new ChangeListeners(
-      pollChanges(() => this.transaction((tx) => tx.changes.latest(), { readOnly: true }), changePollMs),
+      pollChanges(
+        () =>
+          this.transaction(
+            async (tx) => ({
+              change: await tx.changes.latest(),
+              audit: (await tx.audit.query({ latest: true, limit: 1 }))[0]?.id ?? 0,
+            }),
+            { readOnly: true },
+          ),
+        changePollMs,
+      ),
     );
   }
 
