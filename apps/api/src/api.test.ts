@@ -132,6 +132,7 @@ describe('routes', () => {
       [
         '/api/secrets',
         '/api/secrets/audit',
+        '/api/secrets/audit/stream',
         '/api/secrets/audit/verify',
         '/api/secrets/events',
         '/api/secrets/{name}',

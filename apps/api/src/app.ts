@@ -14,6 +14,7 @@ import { errorJson, errorResponse } from './error-response.js';
 import { refuseDuplicateJsonKeys } from './json-body.js';
 import { unlessPublic } from './public-routes.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerAuditStreamRoute } from './routes/audit-stream.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetaRoutes } from './routes/meta.js';
@@ -120,6 +121,7 @@ export function createApi(options: ApiOptions): ApiApp {
   // The audit and events routes come before `/api/secrets/{name}`, which would shadow them.
   registerAuditRoutes(app, manager);
   registerEventRoutes(app, manager, options.closing);
+  registerAuditStreamRoute(app, manager, options.closing);
   registerSecretRoutes(app, manager);
 
   app.notFound((c) => errorJson(c, 404, 'NOT_FOUND', 'no such route; see /api/openapi.json'));

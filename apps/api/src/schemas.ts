@@ -97,6 +97,15 @@ export const AuditQuery = z.strictObject({
     .optional()
     .openapi({ example: '100' }),
 });
+export const AuditStreamQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .optional()
+    .openapi({ example: '4711', description: 'resume after this entry id (Last-Event-ID wins)' }),
+  secret_name: SecretName.optional(),
+  environment: Environment.optional(),
+});
 export const NameParam = z.strictObject({
   name: SecretName.openapi({ param: { name: 'name', in: 'path' } }),
 });

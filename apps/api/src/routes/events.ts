@@ -2,16 +2,14 @@
  * @module events
  * `GET /api/secrets/events?environment=E`: server-sent events for every change within the
  * token's scope (`secret.created`, `secret.updated`, `secret.deleted`; names, never values),
- * with keep-alive comments. The runtime injector's remote source rotates agents from it.
+ * with keep-alive comments. The runtime injector's remote source rotates agents from it. The
+ * stream ends when its token is revoked or expires (see token-stream).
  */
 import { type Environment, isIronSecretsError, type SecretsManager } from '@iron/secrets-core';
-import { streamSSE } from 'hono/streaming';
 import type { ApiApp } from '../app.js';
 import { errorJson } from '../error-response.js';
 import { BEARER, EnvironmentQuery } from '../schemas.js';
-
-/** A comment line this often keeps proxies from closing an idle stream. */
-const KEEP_ALIVE_MS = 15_000;
+import { KEEP_ALIVE_MS, TokenStream } from '../token-stream.js';
 
 export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closing?: AbortSignal): void {
   app.openAPIRegistry.registerPath({
@@ -22,7 +20,7 @@ export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closin
     responses: {
       200: {
         description:
-          'text/event-stream: `event: secret.created|secret.updated|secret.deleted`, `data: {"name","environment","updated_at"}`',
+          'text/event-stream: `event: secret.created|secret.updated|secret.deleted`, `data: {"name","environment","updated_at"}`; keep-alive comments; `event: token.revoked|token.expired|token.invalid` last when the token ends',
       },
     },
   });
@@ -42,28 +40,39 @@ export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closin
     if (requester.environments !== undefined && !requester.environments.includes(environment)) {
       return errorJson(c, 403, 'ACCESS_DENIED', `this token may not reach '${environment}'`);
     }
-    // Subscribed before the starting point is read: a change committed in between is announced.
+    const life = await TokenStream.open(c, manager, closing);
     const wake = new Wake();
-    const subscription = await manager.watchChanges(() => wake.ring());
-    let seen = await manager.changeSequence();
-    const unsubscribe = () => void subscription.close().catch(() => {});
-    closing?.addEventListener('abort', () => wake.ring(), { once: true });
-    return streamSSE(c, async (stream) => {
-      stream.onAbort(() => wake.ring());
-      const stopping = () => stream.aborted || stream.closed || closing?.aborted === true;
-      try {
-        while (!stopping()) {
-          const rang = await wake.wait(KEEP_ALIVE_MS);
-          if (stopping()) break;
-          if (!rang) {
-            await stream.write(': keep-alive\n\n');
-            continue;
-          }
+    life.signal.addEventListener('abort', () => wake.ring(), { once: true });
+    // Subscribed before the starting point is read: a change committed in between is announced.
+    // The feed also wakes its watchers for what is not a change (on SQLite, any audit entry):
+    // only a newer sequence number is worth a read.
+    let seen = Number.POSITIVE_INFINITY;
+    let subscription: Awaited<ReturnType<SecretsManager['watchChanges']>> | undefined;
+    try {
+      subscription = await manager.watchChanges((latest) => {
+        if (latest > seen) wake.ring();
+      });
+      seen = await manager.changeSequence();
+    } catch (error) {
+      await subscription?.close();
+      await life.cancel();
+      throw error;
+    }
+    return life.respond(
+      c,
+      async (stream) => {
+        while (!life.signal.aborted) {
+          await wake.wait(KEEP_ALIVE_MS);
+          if (life.signal.aborted) break;
           try {
             const latest = await manager.changeSequence();
             if (latest <= seen) continue;
-            for (const change of await manager.changesSince(seen, { requester })) {
-              if (change.environment !== environment || change.seq > latest) continue;
+            const changes = (await manager.changesSince(seen, { requester })).filter(
+              (change) => change.environment === environment && change.seq <= latest,
+            );
+            // Re-checked before anything is sent: a revocation already committed is not missed.
+            if (changes.length > 0 && !(await life.tokenValid())) break;
+            for (const change of changes) {
               await stream.writeSSE({
                 id: String(change.seq),
                 event: `secret.${change.kind}`,
@@ -80,10 +89,9 @@ export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closin
             break; // the store is gone (closing): end the stream, the client reconnects
           }
         }
-      } finally {
-        unsubscribe();
-      }
-    });
+      },
+      () => subscription.close(),
+    );
   });
 }
 
