@@ -1,11 +1,13 @@
 /**
  * @module audit
- * `iron-secrets audit`: the newest entries of the audit trail (oldest first, like a log), and
- * `iron-secrets audit verify`: the hash-chain check, exit 0 when intact, 6 naming the first bad
- * entry otherwise.
+ * `iron-secrets audit`: the newest entries of the audit trail (oldest first, like a log), or those
+ * after `--after ID`; with `--follow`, then every new one as it is committed (see audit-follow);
+ * and `iron-secrets audit verify`: the hash-chain check, exit 0 when intact, 6 naming the first
+ * bad entry otherwise.
  */
 import { auditEntryJson } from '@iron/secrets-core';
 import type { Command } from 'commander';
+import { followAudit } from '../lib/audit-follow.js';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { parseDuration } from '../lib/duration.js';
@@ -22,6 +24,8 @@ interface AuditOptions {
   readonly env?: string;
   readonly since?: string;
   readonly limit?: string;
+  readonly after?: string;
+  readonly follow?: boolean;
   readonly json?: boolean;
 }
 
@@ -40,12 +44,18 @@ export const registerAudit: CommandRegistrar = (program, io) => {
       '--limit <n>',
       `at most this many entries, the newest (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`,
     )
-    .option('--json', 'print a JSON array of entries')
+    .option('--after <id>', 'only entries after this entry id, the oldest first (resume, page)')
+    .option(
+      '--follow',
+      'keep printing entries as they are committed, until Ctrl-C (after the newest --limit, or all after --after)',
+    )
+    .option('--json', 'print a JSON array of entries (with --follow: one JSON object per line)')
     .addHelpText(
       'after',
       examples(
         'iron-secrets audit --secret OPENAI_API_KEY --since 24h',
         'iron-secrets audit --env production --limit 500 --json',
+        'iron-secrets audit --follow --json --after 4711 >> /var/log/iron-secrets/audit.jsonl',
         'iron-secrets audit verify && echo "audit trail intact"',
       ),
     )
@@ -57,14 +67,38 @@ export const registerAudit: CommandRegistrar = (program, io) => {
         options.since === undefined
           ? undefined
           : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
+      const afterId = options.after === undefined ? undefined : parseEntryId(options.after);
+      if (options.follow) {
+        // --after prints every entry after it (nothing may be skipped when resuming); --since
+        // would leave the starting point unclear: both refused rather than half-honoured.
+        if (afterId !== undefined && options.limit !== undefined) {
+          throw new CliError('USAGE', '--follow --after prints every entry after the id; leave out --limit');
+        }
+        if (since !== undefined) {
+          throw new CliError('USAGE', '--follow does not take --since; use --limit N or --after ID');
+        }
+        const backlog = options.limit === undefined ? DEFAULT_LIMIT : parseLimit(options.limit, 0);
+        await withSession(io, globalOptions(command), false, ({ manager, requester }) =>
+          followAudit(io, manager, requester, {
+            afterId,
+            backlog: afterId === undefined ? backlog : 0,
+            secretName: options.secret,
+            environment,
+            json: options.json === true,
+          }),
+        );
+        return;
+      }
       const limit = options.limit === undefined ? DEFAULT_LIMIT : parseLimit(options.limit);
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
         const entries = await manager.auditLog({
           secretName: options.secret,
           environment,
           since,
+          afterId,
           limit,
-          latest: true,
+          // After an id: the oldest that follow it (the next page); otherwise the newest.
+          latest: afterId === undefined,
           requester,
         });
         if (options.json) {
@@ -128,10 +162,18 @@ export const registerAudit: CommandRegistrar = (program, io) => {
     });
 };
 
-function parseLimit(text: string): number {
+function parseLimit(text: string, min = 1): number {
   const limit = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-    throw new CliError('USAGE', `--limit takes a whole number from 1 to ${MAX_LIMIT}`);
+  if (!(limit >= min && limit <= MAX_LIMIT)) {
+    throw new CliError('USAGE', `--limit takes a whole number from ${min} to ${MAX_LIMIT}`);
   }
   return limit;
+}
+
+function parseEntryId(text: string): number {
+  const id = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new CliError('USAGE', '--after takes an audit entry id (a whole number, as in `audit --json`)');
+  }
+  return id;
 }
