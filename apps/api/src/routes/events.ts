@@ -47,12 +47,16 @@ export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closin
     // The feed also wakes its watchers for what is not a change (on SQLite, any audit entry):
     // only a newer sequence number is worth a read.
     let seen = Number.POSITIVE_INFINITY;
+    let heard = 0;
     let subscription: Awaited<ReturnType<SecretsManager['watchChanges']>> | undefined;
     try {
       subscription = await manager.watchChanges((latest) => {
+        heard = Math.max(heard, latest);
         if (latest > seen) wake.ring();
       });
       seen = await manager.changeSequence();
+      // Announced while the starting point was being read, but committed after it.
+      if (heard > seen) wake.ring();
     } catch (error) {
       await subscription?.close();
       await life.cancel();
