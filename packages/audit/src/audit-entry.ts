@@ -41,6 +41,12 @@ export interface AuditRecord {
   readonly success: boolean;
   /** Why it failed; never a secret value. */
   readonly errorMessage: string | null;
+  /**
+   * The secret's version this entry wrote, deleted or read (null when the operation was not on
+   * one stored version: a refusal, a token, the master key, or an entry from before 0.3).
+   * `audit verify` compares it with the secret rows to find one rolled back to an older ciphertext.
+   */
+  readonly secretVersion: number | null;
 }
 
 /** An audit record linked into the hash chain. */
@@ -49,6 +55,13 @@ export interface ChainedAuditRecord extends AuditRecord {
   readonly prevHash: string;
   /** HMAC-SHA256 over `prevHash` and every field above, hex. */
   readonly hash: string;
+  /**
+   * The public chain: SHA-256 over the entry's fields, its `hash` and the previous entry's
+   * digest (see digest.ts), hex. Anyone can recompute it, so a signed checkpoint of it proves to
+   * someone without the master key that a later log extends an earlier one. Null in entries
+   * written before 0.3: their digest is still defined (and recomputed), only not stored.
+   */
+  readonly digest: string | null;
 }
 
 /** An audit entry as stored: a chained record with its position in the log. */

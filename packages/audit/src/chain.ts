@@ -9,21 +9,20 @@
  * history is detected too, not only a careless one.
  */
 import { createHmac } from 'node:crypto';
-import type { AuditRecord, ChainedAuditRecord } from './audit-entry.js';
+import { type AuditRecord, type ChainedAuditRecord, GENESIS_HASH } from './audit-entry.js';
+import { digestAuditEntry } from './digest.js';
 
 /** Length of the audit-chain key in bytes (the HMAC-SHA256 block-size-friendly 256 bits). */
 export const AUDIT_CHAIN_KEY_BYTES = 32;
 
-/** Bumped if the canonical encoding ever changes, so old and new entries never collide. */
-const ENCODING_VERSION = 1;
-
 /**
  * The canonical bytes of an entry: a JSON array in a fixed field order. JSON strings are
- * unambiguous (quoted and escaped), so no two different entries encode alike.
+ * unambiguous (quoted and escaped), so no two different entries encode alike. Version 2 adds the
+ * secret's version; an entry without one (every entry before 0.3) keeps version 1, so old
+ * entries verify unchanged, and the version number inside the array keeps the two apart.
  */
 function canonical(record: AuditRecord, prevHash: string): string {
-  return JSON.stringify([
-    ENCODING_VERSION,
+  const fields = [
     prevHash,
     record.timestamp,
     record.operation,
@@ -34,7 +33,10 @@ function canonical(record: AuditRecord, prevHash: string): string {
     record.requesterId,
     record.success,
     record.errorMessage,
-  ]);
+  ];
+  return record.secretVersion === null
+    ? JSON.stringify([1, ...fields])
+    : JSON.stringify([2, ...fields, record.secretVersion]);
 }
 
 /**
@@ -52,19 +54,29 @@ export function hashAuditRecord(chainKey: Uint8Array, record: AuditRecord, prevH
   return createHmac('sha256', chainKey).update(canonical(record, prevHash), 'utf8').digest('hex');
 }
 
+/** Where the next entry links to: the last entry's (or the anchor's) hash and digest. */
+export interface ChainLink {
+  readonly hash: string;
+  readonly digest: string;
+}
+
+/** Where the first entry ever links to. */
+export const GENESIS_LINK: ChainLink = Object.freeze({ hash: GENESIS_HASH, digest: GENESIS_HASH });
+
 /**
- * Links `record` after the entry whose hash is `prevHash`.
+ * Links `record` after `prev` in both chains: the keyed one (`hash`) and the public one (`digest`).
  *
  * @example
  * ```ts
- * const first = chainAuditRecord(key, record, GENESIS_HASH);
- * const second = chainAuditRecord(key, next, first.hash);
+ * const first = chainAuditRecord(key, record, GENESIS_LINK);
+ * const second = chainAuditRecord(key, next, first);
  * ```
  */
 export function chainAuditRecord(
   chainKey: Uint8Array,
   record: AuditRecord,
-  prevHash: string,
-): ChainedAuditRecord {
-  return { ...record, prevHash, hash: hashAuditRecord(chainKey, record, prevHash) };
+  prev: ChainLink,
+): ChainedAuditRecord & ChainLink {
+  const hash = hashAuditRecord(chainKey, record, prev.hash);
+  return { ...record, prevHash: prev.hash, hash, digest: digestAuditEntry({ ...record, hash }, prev.digest) };
 }

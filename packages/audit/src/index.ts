@@ -5,7 +5,14 @@
 
 export type { AuditRecord, ChainedAuditRecord, StoredAuditEntry } from './audit-entry.js';
 export { AuditOperation, GENESIS_HASH, NO_SECRET_NAME } from './audit-entry.js';
-export { AUDIT_CHAIN_KEY_BYTES, chainAuditRecord, hashAuditRecord } from './chain.js';
+export {
+  AUDIT_CHAIN_KEY_BYTES,
+  type ChainLink,
+  chainAuditRecord,
+  GENESIS_LINK,
+  hashAuditRecord,
+} from './chain.js';
+export { AUDIT_DIGEST_PREFIX, digestAuditEntry } from './digest.js';
 export { DEFAULT_RETENTION_DAYS, retentionCutoff } from './retention.js';
-export type { ChainAnchor, ChainVerification } from './verify-chain.js';
-export { AuditChainVerifier, verifyAuditChain } from './verify-chain.js';
+export type { ChainAnchor, ChainPosition, ChainVerification, ChainVerifierOptions } from './verify-chain.js';
+export { AuditChainVerifier, sameHash, verifyAuditChain } from './verify-chain.js';

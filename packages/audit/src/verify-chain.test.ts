@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AuditRecord, GENESIS_HASH, type StoredAuditEntry } from './audit-entry.js';
-import { chainAuditRecord, hashAuditRecord } from './chain.js';
-import { verifyAuditChain } from './verify-chain.js';
+import { type ChainLink, chainAuditRecord, hashAuditRecord } from './chain.js';
+import { digestAuditEntry } from './digest.js';
+import { AuditChainVerifier, verifyAuditChain } from './verify-chain.js';
 
 const key = randomBytes(32);
 
@@ -18,14 +19,15 @@ function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
     requesterId: null,
     success: true,
     errorMessage: null,
+    secretVersion: 3,
     ...overrides,
   };
 }
 
 function chain(records: AuditRecord[], firstId = 1, prevHash = GENESIS_HASH): StoredAuditEntry[] {
-  const entries: StoredAuditEntry[] = [];
+  const entries: (StoredAuditEntry & { digest: string })[] = [];
   for (const [index, r] of records.entries()) {
-    const chained = chainAuditRecord(key, r, entries.at(-1)?.hash ?? prevHash);
+    const chained = chainAuditRecord(key, r, entries.at(-1) ?? { hash: prevHash, digest: prevHash });
     entries.push({ ...chained, id: firstId + index });
   }
   return entries;
@@ -60,6 +62,8 @@ describe('audit hash chain', () => {
     ['requesterId', 'token-1'],
     ['success', false],
     ['errorMessage', 'edited'],
+    ['secretVersion', 2],
+    ['secretVersion', null],
   ] as const)('detects an edited %s', (field, value) => {
     const edited = log.map((entry, index) => (index === 1 ? { ...entry, [field]: value } : entry));
     expect(verifyAuditChain(key, edited)).toMatchObject({
@@ -83,13 +87,13 @@ describe('audit hash chain', () => {
   });
 
   it('detects a rewritten history made without the chain key', () => {
-    const forged = chainAuditRecord(randomBytes(32), { ...log[1]!, success: false }, log[0]!.hash);
+    const forged = chainAuditRecord(randomBytes(32), { ...log[1]!, success: false }, log[0]! as ChainLink);
     const result = verifyAuditChain(key, [log[0]!, { ...forged, id: 2 }, ...log.slice(2)]);
     expect(result).toMatchObject({ ok: false, firstBadId: 2 });
   });
 
   it('verifies the rest of a pruned chain from its anchor', () => {
-    const anchor = { throughId: 2, hash: log[1]!.hash };
+    const anchor = { throughId: 2, hash: log[1]!.hash, digest: log[1]!.digest };
     expect(verifyAuditChain(key, log.slice(2), anchor)).toEqual({ ok: true, entries: 2 });
     expect(verifyAuditChain(key, log.slice(3), anchor).ok).toBe(false);
   });
@@ -103,6 +107,55 @@ describe('audit hash chain', () => {
         expect(verifyAuditChain(key, tampered)).toMatchObject({ ok: false, firstBadId: target.id });
       }),
     );
+  });
+
+  it('the public digest chain catches an edit of a keyed-hash-unchecked entry (keyed before a rotation)', () => {
+    // An entry keyed under a rotated-away key: its hash cannot be checked, its digest still is.
+    const edited = log.map((entry, index) => (index === 1 ? { ...entry, agentId: 'forger' } : entry));
+    expect(verifyAuditChain(key, edited, null, { keyedAfter: 4 })).toMatchObject({
+      ok: false,
+      firstBadId: 2,
+    });
+    expect(verifyAuditChain(randomBytes(32), log, null, { keyedAfter: 4 })).toEqual({ ok: true, entries: 4 });
+  });
+
+  it('a stripped digest after stored ones is found', () => {
+    const stripped = log.map((entry, index) => (index === 2 ? { ...entry, digest: null } : entry));
+    expect(verifyAuditChain(key, stripped)).toMatchObject({ ok: false, firstBadId: 3 });
+  });
+
+  it('entries from before 0.3 (no stored digest, no version) verify, and their digest is still defined', () => {
+    const legacy = chain([record({ secretVersion: null }), record({ secretVersion: null })]).map((entry) => ({
+      ...entry,
+      digest: null,
+    }));
+    const verifier = new AuditChainVerifier(key);
+    for (const entry of legacy) expect(verifier.push(entry)).toBe(true);
+    const first = digestAuditEntry(legacy[0]!, GENESIS_HASH);
+    expect(verifier.position()).toEqual({
+      id: 2,
+      hash: legacy[1]!.hash,
+      digest: digestAuditEntry(legacy[1]!, first),
+    });
+  });
+
+  it('the digest is SHA-256 over the documented bytes', () => {
+    const entry = log[0]!;
+    const bytes = `iron-secrets/audit-digest/v1\n${JSON.stringify([
+      GENESIS_HASH,
+      entry.timestamp,
+      entry.operation,
+      entry.secretName,
+      entry.environment,
+      entry.requesterRole,
+      entry.agentId,
+      entry.requesterId,
+      entry.success,
+      entry.errorMessage,
+      entry.secretVersion,
+      entry.hash,
+    ])}`;
+    expect(entry.digest).toBe(createHash('sha256').update(bytes, 'utf8').digest('hex'));
   });
 
   it('refuses a key of the wrong size', () => {

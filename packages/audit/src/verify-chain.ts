@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { GENESIS_HASH, type StoredAuditEntry } from './audit-entry.js';
 import { hashAuditRecord } from './chain.js';
+import { digestAuditEntry } from './digest.js';
 
 /** Where the remaining chain starts after retention pruned its beginning. */
 export interface ChainAnchor {
@@ -13,6 +14,31 @@ export interface ChainAnchor {
   readonly throughId: number;
   /** The hash of the last pruned entry: the `prevHash` the first remaining entry must carry. */
   readonly hash: string;
+  /** The digest of the last pruned entry; absent in anchors from before 0.3 (its hash stands in). */
+  readonly digest?: string | null | undefined;
+}
+
+/** Where the chain stands after the entries pushed so far. */
+export interface ChainPosition {
+  /** The id of the last entry (or the anchor's), 0 before the first. */
+  readonly id: number;
+  readonly hash: string;
+  readonly digest: string;
+}
+
+/** Options of {@link AuditChainVerifier}. */
+export interface ChainVerifierOptions {
+  /**
+   * Entries up to this id were keyed under an audit-chain key that a master-key rotation has
+   * since replaced: their links and digests are checked, not their keyed hashes (the rotation
+   * anchored the chain's head under the new key instead).
+   */
+  readonly keyedAfter?: number | undefined;
+  /**
+   * Entries after this id must store their digest (entries written before 0.3 have none): a
+   * digest stripped from one is found even where nothing before it had one.
+   */
+  readonly digestsAfter?: number | undefined;
 }
 
 /** The outcome of a verify pass. */
@@ -41,15 +67,28 @@ export interface ChainVerification {
  */
 export class AuditChainVerifier {
   readonly #chainKey: Uint8Array;
+  readonly #keyedAfter: number;
+  readonly #digestsAfter: number;
   #expectedPrevHash: string;
+  #prevDigest: string;
   #lastId: number;
+  /** Once an entry stores its digest, every later one must: a missing one was stripped. */
+  #digestsStored = false;
   #entries = 0;
   #failure: { firstBadId: number; reason: string } | undefined;
 
-  constructor(chainKey: Uint8Array, anchor: ChainAnchor | null = null) {
+  constructor(chainKey: Uint8Array, anchor: ChainAnchor | null = null, options: ChainVerifierOptions = {}) {
     this.#chainKey = chainKey;
+    this.#keyedAfter = options.keyedAfter ?? 0;
+    this.#digestsAfter = options.digestsAfter ?? Number.POSITIVE_INFINITY;
     this.#expectedPrevHash = anchor?.hash ?? GENESIS_HASH;
+    this.#prevDigest = anchor?.digest ?? anchor?.hash ?? GENESIS_HASH;
     this.#lastId = anchor?.throughId ?? 0;
+  }
+
+  /** The last entry accepted (or the anchor): what a head, rotation anchor or checkpoint must match. */
+  position(): ChainPosition {
+    return { id: this.#lastId, hash: this.#expectedPrevHash, digest: this.#prevDigest };
   }
 
   /** Checks the next entry; returns false once the chain is known to be broken. */
@@ -62,8 +101,14 @@ export class AuditChainVerifier {
       return false;
     }
     this.#expectedPrevHash = entry.hash;
+    this.#prevDigest = digestAuditEntry(entry, this.#prevDigest);
     this.#lastId = entry.id;
     return true;
+  }
+
+  /** Records a failure found outside the entries (an anchor, the head, a checkpoint). */
+  fail(firstBadId: number, reason: string): void {
+    this.#failure ??= { firstBadId, reason };
   }
 
   /** The verdict so far. */
@@ -80,8 +125,21 @@ export class AuditChainVerifier {
     if (!sameHash(entry.prevHash, this.#expectedPrevHash)) {
       return `entry ${entry.id} does not link to the entry before it: an entry was deleted, inserted or reordered`;
     }
-    if (!sameHash(entry.hash, hashAuditRecord(this.#chainKey, entry, entry.prevHash))) {
+    if (
+      entry.id > this.#keyedAfter &&
+      !sameHash(entry.hash, hashAuditRecord(this.#chainKey, entry, entry.prevHash))
+    ) {
       return `entry ${entry.id} does not match its hash: its fields were edited`;
+    }
+    if (entry.digest === null) {
+      if (this.#digestsStored || entry.id > this.#digestsAfter) {
+        return `entry ${entry.id} lost its digest: it was rewritten`;
+      }
+    } else {
+      this.#digestsStored = true;
+      if (!sameHash(entry.digest, digestAuditEntry(entry, this.#prevDigest))) {
+        return `entry ${entry.id} does not match its digest: its fields were edited`;
+      }
     }
     return undefined;
   }
@@ -99,8 +157,9 @@ export function verifyAuditChain(
   chainKey: Uint8Array,
   entries: Iterable<StoredAuditEntry>,
   anchor: ChainAnchor | null = null,
+  options: ChainVerifierOptions = {},
 ): ChainVerification {
-  const verifier = new AuditChainVerifier(chainKey, anchor);
+  const verifier = new AuditChainVerifier(chainKey, anchor, options);
   for (const entry of entries) {
     if (!verifier.push(entry)) break;
   }
@@ -108,7 +167,7 @@ export function verifyAuditChain(
 }
 
 /** Constant-time comparison of two hex hashes (a stored hash is attacker-controlled input). */
-function sameHash(a: string, b: string): boolean {
+export function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);

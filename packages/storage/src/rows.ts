@@ -57,6 +57,10 @@ export interface AuditRow {
   readonly errorMessage: string | null;
   readonly prevHash: string;
   readonly hash: string;
+  /** The secret's version the entry wrote, deleted or read; null when none (or before 0.3). */
+  readonly secretVersion: number | null;
+  /** The entry's public SHA-256 chain digest; null in entries written before 0.3. */
+  readonly digest: string | null;
 }
 
 /** An audit entry as read back, with its position in the log. */

@@ -356,8 +356,9 @@ describe('opening', () => {
       { version: 2, name: '002_secrets' },
       { version: 3, name: '003_access_tokens' },
       { version: 4, name: '004_token_mac' },
+      { version: 5, name: '005_audit_digest' },
     ]);
-    expect(storage.migratedNow.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(storage.migratedNow.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('opens an existing database without re-applying migrations', async () => {

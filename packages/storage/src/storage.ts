@@ -43,9 +43,12 @@ export interface AuditTable {
   chainHead(): Promise<string | undefined>;
   /**
    * Appends entries in order, in one call: a listing audits every secret it hands out, and on a
-   * networked database one round trip beats one per entry.
+   * networked database one round trip beats one per entry. Returns the id of the last one (0 when
+   * there were none).
    */
-  append(entries: readonly AuditRow[]): Promise<void>;
+  append(entries: readonly AuditRow[]): Promise<number>;
+  /** The entry `prune(cutoff)` would remove last, if any: the pruned chain's anchor. */
+  lastPrunable(cutoff: number): Promise<StoredAuditRow | undefined>;
   /** Entries matching `query`, oldest first. */
   query(query?: AuditQuery): Promise<StoredAuditRow[]>;
   /** Where the chain starts after pruning, if it was ever pruned. */
@@ -75,6 +78,13 @@ export interface ChangeFeed {
   since(seq: number, limit?: number): Promise<SecretChange[]>;
   /** The sequence number of the latest change, 0 when none: cheap enough to poll. */
   latest(): Promise<number>;
+  /**
+   * Wakes every watcher, here and on every other instance, when this transaction commits,
+   * without recording a change: a token revocation, so that streams opened with the token end
+   * at once. PostgreSQL NOTIFYs; SQLite's watchers poll the audit head, which the revocation's
+   * audit entry moves, so there it does nothing.
+   */
+  announce(): Promise<void>;
 }
 
 /** The `access_tokens` table: tokens are added and revoked, never changed or deleted. */
@@ -88,6 +98,8 @@ export interface AccessTokensTable {
    * it was already revoked.
    */
   revoke(id: string, revokedAt: number, mac: string | null): Promise<boolean>;
+  /** Replaces a token row's MAC (a master-key rotation re-keys every row); false when there is no such token. */
+  setMac(id: string, mac: string): Promise<boolean>;
 }
 
 /**
@@ -129,6 +141,9 @@ export interface MigrationStatus {
 /**
  * Called when the change feed moved: `latest` is a sequence number at least as new as the newest
  * change. It may repeat, or skip numbers: a listener re-reads the feed from what it last saw.
+ * It is also called, with the same number, for an announcement ({@link ChangeFeed.announce}) and,
+ * on SQLite, whenever an audit entry was appended: a watcher of the audit log or of a token's
+ * standing wakes up too.
  */
 export type ChangeListener = (latest: number) => void;
 

@@ -39,6 +39,8 @@ export function auditRow(overrides: Partial<AuditRow> = {}): AuditRow {
     errorMessage: null,
     prevHash: '0'.repeat(64),
     hash: 'a'.repeat(64),
+    secretVersion: 1,
+    digest: 'd'.repeat(64),
     ...overrides,
   };
 }

@@ -198,10 +198,11 @@ async function storageCreate(iterations: number): Promise<Measurement> {
           requesterId: null,
           success: true,
           errorMessage: null,
+          secretVersion: 1,
         };
-        await tx.audit.append([
-          chainAuditRecord(chainKey, record, (await tx.audit.chainHead()) ?? GENESIS_HASH),
-        ]);
+        // The storage layer's cost alone: linked to the last hash, digests not carried over.
+        const prev = (await tx.audit.chainHead()) ?? GENESIS_HASH;
+        await tx.audit.append([chainAuditRecord(chainKey, record, { hash: prev, digest: prev })]);
       });
     },
     { iterations },

@@ -91,6 +91,8 @@ export interface DbAuditRow {
   requester_id: string | null;
   prev_hash: string;
   hash: string;
+  secret_version: number | string | null;
+  digest: string | null;
 }
 
 export function toAuditRow(row: DbAuditRow): StoredAuditRow {
@@ -107,6 +109,9 @@ export function toAuditRow(row: DbAuditRow): StoredAuditRow {
     errorMessage: row.error_message,
     prevHash: row.prev_hash,
     hash: row.hash,
+    // PostgreSQL returns a BIGINT as a string; a version stays far below 2^53.
+    secretVersion: row.secret_version === null ? null : Number(row.secret_version),
+    digest: row.digest,
   };
 }
 
@@ -124,6 +129,8 @@ export function auditValues(entry: AuditRow) {
     entry.requesterId,
     entry.prevHash,
     entry.hash,
+    entry.secretVersion,
+    entry.digest,
   ] as const;
 }
 

@@ -7,6 +7,7 @@ import { postgres001Meta } from './postgres-001-meta.js';
 import { postgres002Secrets } from './postgres-002-secrets.js';
 import { postgres003AccessTokens } from './postgres-003-access-tokens.js';
 import { postgres004TokenMac } from './postgres-004-token-mac.js';
+import { postgres005AuditDigest } from './postgres-005-audit-digest.js';
 
 /** Every PostgreSQL migration, by version. */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -14,4 +15,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   postgres002Secrets,
   postgres003AccessTokens,
   postgres004TokenMac,
+  postgres005AuditDigest,
 ]);

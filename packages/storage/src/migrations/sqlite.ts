@@ -7,6 +7,7 @@ import { sqlite001Meta } from './sqlite-001-meta.js';
 import { sqlite002Secrets } from './sqlite-002-secrets.js';
 import { sqlite003AccessTokens } from './sqlite-003-access-tokens.js';
 import { sqlite004TokenMac } from './sqlite-004-token-mac.js';
+import { sqlite005AuditDigest } from './sqlite-005-audit-digest.js';
 
 /** Every SQLite migration, by version. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -14,4 +15,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = Object.freeze([
   sqlite002Secrets,
   sqlite003AccessTokens,
   sqlite004TokenMac,
+  sqlite005AuditDigest,
 ]);

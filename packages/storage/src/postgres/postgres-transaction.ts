@@ -80,8 +80,13 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
         return (await rows<{ hash: string }>('latestAnchor'))[0]?.hash;
       },
       append: async (entries) => {
-        if (entries.length === 0) return;
-        await query('appendAudit', auditColumns(entries));
+        if (entries.length === 0) return 0;
+        const ids = await rows<{ id: number | string }>('appendAudit', auditColumns(entries));
+        return Math.max(...ids.map((row) => Number(row.id)));
+      },
+      lastPrunable: async (cutoff) => {
+        const [row] = await rows<DbAuditRow>('lastPrunable', [cutoff]);
+        return row && toAuditRow(row);
       },
       query: async (filter = {}) => {
         const found = await rows<DbAuditRow>(filter.latest ? 'queryLatestAudit' : 'queryAudit', [
@@ -139,6 +144,10 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
       since: async (seq, limit = MAX_CHANGES_PAGE) =>
         (await rows<DbChangeRow>('changesSince', [seq, Math.min(limit, MAX_CHANGES_PAGE)])).map(toChange),
       latest: async () => (await rows<{ seq: number }>('latestChange'))[0]!.seq,
+      // Delivered at commit, to every instance's LISTEN connection, with the current head.
+      announce: async () => {
+        await query('notifyChange', [(await rows<{ seq: number }>('latestChange'))[0]!.seq]);
+      },
     },
 
     tokens: {
@@ -163,6 +172,7 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
         return row && toTokenRow(row);
       },
       list: async () => (await rows<DbTokenRow>('listTokens')).map(toTokenRow),
+      setMac: async (id, mac) => (await changed('setTokenMac', [mac, id])) === 1,
       revoke: async (id, revokedAt, mac) => (await changed('revokeToken', [revokedAt, mac, id])) === 1,
     },
 
@@ -227,5 +237,7 @@ function auditColumns(entries: readonly AuditRow[]): unknown[] {
     column((e) => e.requesterId),
     column((e) => e.prevHash),
     column((e) => e.hash),
+    column((e) => e.secretVersion),
+    column((e) => e.digest),
   ];
 }

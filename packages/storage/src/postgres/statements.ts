@@ -9,7 +9,7 @@ const SECRET_COLUMNS = `id, name, environment, encrypted_blob, nonce, salt, kdf_
   kdf_memory_kib, kdf_iterations, kdf_parallelism, created_at, updated_at, version, expires_at, rotate_every_seconds`;
 
 const AUDIT_COLUMNS = `id, secret_name, operation, requester_role, agent_id, success, error_message, timestamp,
-  environment, requester_id, prev_hash, hash`;
+  environment, requester_id, prev_hash, hash, secret_version, digest`;
 
 /** The filters of an audit query; a NULL parameter leaves its column unfiltered. */
 const AUDIT_FILTER = `($1::text IS NULL OR secret_name = $1)
@@ -45,20 +45,22 @@ export const SQL = {
   latestAnchor: 'SELECT through_id, hash FROM audit_chain_anchors ORDER BY id DESC LIMIT 1',
   // A whole batch in one statement, whatever its size: one array per column.
   appendAudit: `INSERT INTO secret_audit_log (secret_name, operation, requester_role, agent_id, success,
-         error_message, timestamp, environment, requester_id, prev_hash, hash)
+         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
        SELECT secret_name, operation, requester_role, agent_id, success, error_message, timestamp, environment,
-         requester_id, prev_hash, hash
+         requester_id, prev_hash, hash, secret_version, digest
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
-         $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY AS batch
+         $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[])
+         WITH ORDINALITY AS batch
          (secret_name, operation, requester_role, agent_id, success, error_message, timestamp, environment,
-          requester_id, prev_hash, hash, position)
-       ORDER BY position`,
+          requester_id, prev_hash, hash, secret_version, digest, position)
+       ORDER BY position
+       RETURNING id`,
   queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id LIMIT $6`,
   // The same filters, newest first: the caller reverses the page.
   queryLatestAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id DESC LIMIT $6`,
   countAudit: 'SELECT count(*) AS n FROM secret_audit_log',
   // The last entry of the longest prefix of the log that is entirely older than the cutoff.
-  lastPrunable: `SELECT id, hash FROM secret_audit_log
+  lastPrunable: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log
        WHERE id < coalesce((SELECT min(id) FROM secret_audit_log WHERE timestamp >= $1), 9223372036854775807)
        ORDER BY id DESC LIMIT 1`,
   openPruneGate: 'INSERT INTO audit_prune_gate (through_id) VALUES ($1)',
@@ -87,12 +89,13 @@ export const SQL = {
   findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = $1`,
   listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, id`,
   revokeToken: 'UPDATE access_tokens SET revoked_at = $1, mac = $2 WHERE id = $3 AND revoked_at IS NULL',
+  setTokenMac: 'UPDATE access_tokens SET mac = $1 WHERE id = $2',
 
   allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
   restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,
-         error_message, timestamp, environment, requester_id, prev_hash, hash)
+         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[],
-         $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+         $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[])`,
   restoreAnchor:
     'INSERT INTO audit_chain_anchors (through_id, hash, pruned_count, pruned_at) VALUES ($1, $2, $3, $4)',
   restoreChange:

@@ -90,7 +90,15 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
         }),
       append: (entries) =>
         run(() => {
-          for (const entry of entries) s.appendAudit.run(...auditValues(entry));
+          let lastId = 0;
+          for (const entry of entries)
+            lastId = Number(s.appendAudit.run(...auditValues(entry)).lastInsertRowid);
+          return lastId;
+        }),
+      lastPrunable: (cutoff: number) =>
+        run(() => {
+          const row = s.lastPrunable.get(cutoff) as DbAuditRow | undefined;
+          return row && toAuditRow(row);
         }),
       query: (query: AuditQuery = {}) =>
         run(() => {
@@ -157,6 +165,9 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
           (s.changesSince.all(seq, Math.min(limit, MAX_CHANGES_PAGE)) as DbChangeRow[]).map(toChange),
         ),
       latest: () => run(() => (s.latestChange.get() as { seq: number }).seq),
+      // Nothing to send: SQLite's watchers poll the audit head too, and what is announced (a
+      // revocation) appends an audit entry in the same transaction.
+      announce: () => run(() => {}),
     },
 
     tokens: {
@@ -170,6 +181,7 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
           return row && toTokenRow(row);
         }),
       list: () => run(() => (s.listTokens.all() as DbTokenRow[]).map(toTokenRow)),
+      setMac: (id: string, mac: string) => run(() => s.setTokenMac.run(mac, id).changes === 1),
       revoke: (id: string, revokedAt: number, mac: string | null) =>
         run(() => s.revokeToken.run(revokedAt, mac, id).changes === 1),
     },

@@ -9,7 +9,7 @@ const SECRET_COLUMNS = `id, name, environment, encrypted_blob, nonce, salt, kdf_
   kdf_memory_kib, kdf_iterations, kdf_parallelism, created_at, updated_at, version, expires_at, rotate_every_seconds`;
 
 const AUDIT_COLUMNS = `id, secret_name, operation, requester_role, agent_id, success, error_message, timestamp,
-  environment, requester_id, prev_hash, hash`;
+  environment, requester_id, prev_hash, hash, secret_version, digest`;
 
 /** The filters of an audit query; a NULL parameter leaves its column unfiltered. */
 const AUDIT_FILTER = `(@secret_name IS NULL OR secret_name = @secret_name)
@@ -43,15 +43,15 @@ const SQL = {
   lastAuditHash: 'SELECT hash FROM secret_audit_log ORDER BY id DESC LIMIT 1',
   latestAnchor: 'SELECT through_id, hash FROM audit_chain_anchors ORDER BY id DESC LIMIT 1',
   appendAudit: `INSERT INTO secret_audit_log (secret_name, operation, requester_role, agent_id, success, error_message,
-         timestamp, environment, requester_id, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id LIMIT @limit`,
   // The same filters, newest first: the caller reverses the page.
   queryLatestAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id DESC LIMIT @limit`,
   countAudit: 'SELECT count(*) AS n FROM secret_audit_log',
   // The last entry of the longest prefix of the log that is entirely older than the cutoff: an
   // entry written under a clock that ran behind is kept rather than pruned out of order.
-  lastPrunable: `SELECT id, hash FROM secret_audit_log
+  lastPrunable: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log
        WHERE id < coalesce((SELECT min(id) FROM secret_audit_log WHERE timestamp >= ?), 9223372036854775807)
        ORDER BY id DESC LIMIT 1`,
   openPruneGate: 'INSERT INTO audit_prune_gate (through_id) VALUES (?)',
@@ -78,11 +78,12 @@ const SQL = {
   findToken: `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE id = ?`,
   listTokens: `SELECT ${TOKEN_COLUMNS} FROM access_tokens ORDER BY created_at, rowid`,
   revokeToken: 'UPDATE access_tokens SET revoked_at = ?, mac = ? WHERE id = ? AND revoked_at IS NULL',
+  setTokenMac: 'UPDATE access_tokens SET mac = ? WHERE id = ?',
 
   allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
   restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,
-         error_message, timestamp, environment, requester_id, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   restoreAnchor:
     'INSERT INTO audit_chain_anchors (through_id, hash, pruned_count, pruned_at) VALUES (?, ?, ?, ?)',
   restoreChange:
