@@ -88,6 +88,8 @@ describe('access tokens', () => {
     expect(trail.map((e) => [e.operation, e.secretName, e.requesterId, e.success])).toEqual([
       ['CREATE', `token:${id}`, 'alice', true],
       ['DELETE', `token:${id}`, 'bob', true],
+      // The revoked token's use: an attempt on an existing identity is audited (issue 14).
+      ['READ', `token:${id}`, id, false],
       ['DELETE', 'token:0123456789ab', null, false],
     ]);
     expect(JSON.stringify(trail)).not.toContain(token);

@@ -33,7 +33,9 @@ function caught(promise: Promise<unknown>): Promise<PromiseSettledResult<unknown
 }
 
 describe('close() waits for running operations before it wipes keys (issue 14, finding 9)', () => {
-  it('operations racing close() either finish under intact keys or are refused; the chain verifies', async () => {
+  it('operations racing close() either finish under intact keys or are refused; the chain verifies', {
+    timeout: 120_000,
+  }, async () => {
     for (let round = 0; round < 15; round += 1) {
       const { manager, database, masterKey } = await fileManager();
       await manager.createSecret('OPENAI_API_KEY', 'sk-proj-abc123def456', 'production');

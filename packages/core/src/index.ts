@@ -21,6 +21,13 @@ export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type CopyReport, copyDatabase } from './copy-database.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export { hasDuplicateJsonKey } from './json-duplicate-keys.js';
+export {
+  CHECKPOINT_PREFIX,
+  type Checkpoint,
+  checkpointSignatureValid,
+  checkpointSignedBytes,
+  parseCheckpoint,
+} from './lib/checkpoint.js';
 export type { RotationOptions } from './lib/rotation-options.js';
 export type { TokenWatch, TokenWatchEndReason } from './lib/token-watch.js';
 export {
@@ -37,6 +44,7 @@ export {
 } from './master-key-source.js';
 export { type MigrationReport, migrateDatabase } from './migrate-database.js';
 export type { AuditEntry, AuditLogQuery } from './operations/audit-log.js';
+export type { AuditPublicKey } from './operations/audit-public-keys.js';
 export type { SecretChangeEvent } from './operations/changes.js';
 export type { CreateSecretOptions } from './operations/create-secret.js';
 export type { CreatedToken, CreateTokenOptions } from './operations/create-token.js';
@@ -55,7 +63,7 @@ export type { RevokeTokenResult } from './operations/revoke-token.js';
 export type { RotateMasterKeyOptions } from './operations/rotate-master-key.js';
 export type { SetSecretOptions, SetSecretResult } from './operations/set-secret.js';
 export type { UpdateSecretOptions } from './operations/update-secret.js';
-export type { AuditVerification } from './operations/verify-audit-log.js';
+export type { AuditVerification, VerifyAuditLogOptions } from './operations/verify-audit-log.js';
 export { MIN_REDACTED_LENGTH, REDACTED } from './redaction/redacted.js';
 export {
   RedactionDictionary,

@@ -9,6 +9,7 @@ import type { Requester } from '@iron/secrets-rbac';
 import { type ChangeSubscription, openStorage, type Storage } from '@iron/secrets-storage';
 import type { AccessToken } from './access-token.js';
 import { IronSecretsError } from './errors.js';
+import type { Checkpoint } from './lib/checkpoint.js';
 import { type ManagerContext, retireContext } from './lib/context.js';
 import { bindMasterKey } from './lib/master-key-binding.js';
 import { OperationGate } from './lib/operation-gate.js';
@@ -18,9 +19,11 @@ import { translated } from './lib/translate-error.js';
 import { DEFAULT_MAX_VALUE_BYTES } from './limits.js';
 import { masterKeyFrom, masterKeyFromEnvironment } from './master-key-source.js';
 import { type AuditEntry, type AuditLogQuery, auditLog } from './operations/audit-log.js';
+import { type AuditPublicKey, auditPublicKeys } from './operations/audit-public-keys.js';
 import { authenticateToken } from './operations/authenticate-token.js';
 import { changeSequence, changesSince, type SecretChangeEvent } from './operations/changes.js';
 import { checkHealth, type ManagerHealth, unhealthy } from './operations/check-health.js';
+import { createCheckpoint } from './operations/create-checkpoint.js';
 import { type CreateSecretOptions, createSecret } from './operations/create-secret.js';
 import { type CreatedToken, type CreateTokenOptions, createToken } from './operations/create-token.js';
 import { type DeleteSecretOptions, deleteSecret } from './operations/delete-secret.js';
@@ -44,7 +47,11 @@ import { type RotateMasterKeyOptions, rotateMasterKey } from './operations/rotat
 import { type SetSecretOptions, type SetSecretResult, setSecret } from './operations/set-secret.js';
 import { tokenStandings } from './operations/token-standing.js';
 import { type UpdateSecretOptions, updateSecret } from './operations/update-secret.js';
-import { type AuditVerification, verifyAuditLog } from './operations/verify-audit-log.js';
+import {
+  type AuditVerification,
+  type VerifyAuditLogOptions,
+  verifyAuditLog,
+} from './operations/verify-audit-log.js';
 import type { RequesterInput } from './requester-input.js';
 import type { SecretMetadata } from './secret-metadata.js';
 
@@ -159,6 +166,7 @@ export class SecretsManager {
         maxValueBytes,
         retentionDays,
         now: () => Math.floor(clock().getTime() / 1000),
+        counters: { rejectedTokens: 0 },
       });
     } catch (error) {
       wipe(masterKey);
@@ -330,15 +338,45 @@ export class SecretsManager {
   }
 
   /**
-   * R3: checks the whole audit hash chain; reports the first entry edited, inserted or removed.
+   * R3 and issue 14: checks the whole audit trail. Reports the first entry edited, inserted or
+   * removed, a log that lost its newest entries or its beginning behind a forged anchor, a secret
+   * row that disagrees with the trail (rolled back, restored after its delete, never created), and
+   * with `checkpoint`, a log that does not extend that signed checkpoint.
    *
    * @example
    * ```ts
-   * const { ok, entries, firstBadId } = await manager.verifyAuditLog();
+   * const { ok, entries, firstBadId, reason } = await manager.verifyAuditLog({ checkpoint });
    * ```
    */
-  verifyAuditLog(options?: { requester?: RequesterInput }): Promise<AuditVerification> {
+  verifyAuditLog(options?: VerifyAuditLogOptions): Promise<AuditVerification> {
     return this.#run((context) => verifyAuditLog(context, options));
+  }
+
+  /**
+   * A signed checkpoint of the audit chain's head, to keep outside the database: a later
+   * `verifyAuditLog({ checkpoint })` (or anyone with the public key and the exported entries)
+   * then detects a log that was truncated or rolled back. Admins and viewers.
+   *
+   * @example
+   * ```ts
+   * await writeFile('checkpoint.json', JSON.stringify(await manager.createCheckpoint()));
+   * ```
+   */
+  createCheckpoint(options?: { requester?: RequesterInput }): Promise<Checkpoint> {
+    return this.#run((context) => createCheckpoint(context, options));
+  }
+
+  /**
+   * Every checkpoint signing key the installation has had (a master-key rotation replaces it),
+   * with the entries each signed and the handover checkpoint that introduced it.
+   *
+   * @example
+   * ```ts
+   * const [first] = await manager.auditPublicKeys(); // { keyId, publicKey, pem, since, until, handover }
+   * ```
+   */
+  auditPublicKeys(options?: { requester?: RequesterInput }): Promise<AuditPublicKey[]> {
+    return this.#run((context) => auditPublicKeys(context, options));
   }
 
   /**
@@ -450,6 +488,19 @@ export class SecretsManager {
    */
   authenticateToken(token: string): Promise<Requester> {
     return this.#run((context) => authenticateToken(context, token));
+  }
+
+  /**
+   * Presented tokens refused without naming an existing token, since the manager opened: counted
+   * instead of audited one by one (a refusal against an existing token id is an audit entry).
+   *
+   * @example
+   * ```ts
+   * manager.rejectedTokenCount(); // 0
+   * ```
+   */
+  rejectedTokenCount(): number {
+    return this.#context.counters.rejectedTokens;
   }
 
   /**

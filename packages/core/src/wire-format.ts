@@ -58,5 +58,7 @@ export function auditEntryJson(entry: AuditEntry) {
     error_message: entry.errorMessage,
     prev_hash: entry.prevHash,
     hash: entry.hash,
+    secret_version: entry.secretVersion,
+    digest: entry.digest,
   };
 }

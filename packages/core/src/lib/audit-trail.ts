@@ -3,11 +3,13 @@
  * Writing audit entries: successes inside the transaction of their change (R3), failures in a
  * transaction of their own before the error reaches the caller.
  */
-import { type AuditOperation, type AuditRecord, chainAuditRecord, GENESIS_HASH } from '@iron/secrets-audit';
+import { type AuditOperation, type AuditRecord, type ChainLink, chainAuditRecord } from '@iron/secrets-audit';
 import { authorize, type Operation, type Requester, type Target } from '@iron/secrets-rbac';
 import type { Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
+import { type AuditHead, readSealed, writeHead } from './audit-seal.js';
 import type { ManagerContext } from './context.js';
+import { assertCurrentMasterKey } from './master-key-binding.js';
 
 /** What an entry is about. */
 export interface AuditFacts {
@@ -15,6 +17,8 @@ export interface AuditFacts {
   readonly operation: AuditOperation;
   readonly secretName: string;
   readonly environment: string | null;
+  /** The secret's version written, deleted or read; omitted when none. */
+  readonly secretVersion?: number | undefined;
 }
 
 /** Error messages are ours and hold no value; the cap keeps a runaway message from bloating the log. */
@@ -36,22 +40,46 @@ export function auditRecord(
     requesterId: facts.requester.id ?? null,
     success: error === undefined,
     errorMessage: error ? `${error.code}: ${error.message}`.slice(0, MAX_ERROR_MESSAGE_LENGTH) : null,
+    // A refused operation wrote and read no version.
+    secretVersion: error === undefined ? (facts.secretVersion ?? null) : null,
   };
 }
 
-/** Appends records to the chain, in order, inside `tx`. */
+/**
+ * Appends records to the chain, in order, inside `tx`, and moves the head record with them.
+ *
+ * - Only under the database's current master key: a process still running with a key rotated
+ *   away also holds the chain key rotated away, and an entry keyed with it would break the chain.
+ * - Only after a head that verifies: linking new entries to a head that is missing or forged
+ *   would seal whatever an attacker left (a truncated log) as the truth.
+ */
 export async function appendAudit(
   context: ManagerContext,
   tx: Transaction,
   records: readonly AuditRecord[],
 ): Promise<void> {
-  let prevHash = (await tx.audit.chainHead()) ?? GENESIS_HASH;
+  if (records.length === 0) return;
+  await assertCurrentMasterKey(context, tx);
+  const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
+  if (head === undefined) {
+    throw new IronSecretsError(
+      'INTEGRITY_VIOLATION',
+      "the audit trail's head record is missing: it was deleted from the database; run `iron-secrets audit verify` and restore the database from a backup",
+    );
+  }
+  let prev: ChainLink = head;
   const chained = records.map((record) => {
-    const entry = chainAuditRecord(context.auditChainKey, record, prevHash);
-    prevHash = entry.hash;
+    const entry = chainAuditRecord(context.auditChainKey, record, prev);
+    prev = entry;
     return entry;
   });
-  await tx.audit.append(chained);
+  const lastId = await tx.audit.append(chained);
+  await writeHead(tx, context.auditChainKey, {
+    lastId,
+    count: head.count + chained.length,
+    hash: prev.hash,
+    digest: prev.digest,
+  });
 }
 
 /**

@@ -20,6 +20,17 @@ export interface ManagerContext {
   readonly retentionDays: number;
   /** The current time in unix seconds. */
   now(): number;
+  /** Counters kept in memory for this manager, shared by every context it swaps to. */
+  readonly counters: ManagerCounters;
+}
+
+/** What is counted rather than audited one by one. */
+export interface ManagerCounters {
+  /**
+   * Presented tokens refused without naming an existing token (malformed, unknown id): counted,
+   * not each committed as an audit entry, so a flood of garbage cannot grow the log.
+   */
+  rejectedTokens: number;
 }
 
 /**

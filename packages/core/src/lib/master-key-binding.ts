@@ -7,8 +7,16 @@
 import { fingerprintsEqual, masterKeyFingerprint, wipe } from '@iron/secrets-crypto';
 import type { Storage, Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
-import { AUDIT_CHAIN_KEY_SETTING, newAuditChainKey, unwrapAuditChainKey } from './audit-chain-key.js';
+import {
+  AUDIT_CHAIN_KEY_SETTING,
+  newAuditChainKey,
+  SEALED_CHAIN_KEY_VERSION,
+  unwrapAuditChainKey,
+  wrapAuditChainKey,
+} from './audit-chain-key.js';
+import { EMPTY_HEAD, EMPTY_HISTORY, writeHead, writeHistory } from './audit-seal.js';
 import type { ManagerContext } from './context.js';
+import { sealLegacyTrail } from './seal-legacy-trail.js';
 
 /** The settings row holding the master key's fingerprint (never the key; R6). */
 export const FINGERPRINT_SETTING = 'master_key_fingerprint';
@@ -48,6 +56,8 @@ export async function bindMasterKey(
       if ((await tx.meta.get(FINGERPRINT_SETTING)) !== undefined) return false; // another process was first
       await tx.meta.set(FINGERPRINT_SETTING, fingerprint);
       await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, fresh.wrapped);
+      await writeHead(tx, fresh.key, EMPTY_HEAD);
+      await writeHistory(tx, fresh.key, EMPTY_HISTORY);
       return true;
     });
     if (won) return { auditChainKey: fresh.key, fingerprint };
@@ -61,7 +71,30 @@ export async function bindMasterKey(
       'the database has no audit-chain key although it has a master-key fingerprint: its settings were tampered with',
     );
   }
-  return { auditChainKey: await unwrapAuditChainKey(masterKey, stored.wrappedKey), fingerprint };
+  const { key, version } = await unwrapAuditChainKey(masterKey, stored.wrappedKey);
+  if (version !== SEALED_CHAIN_KEY_VERSION) {
+    try {
+      await sealTrail(storage, masterKey, key, stored.wrappedKey);
+    } catch (error) {
+      wipe(key);
+      throw error;
+    }
+  }
+  return { auditChainKey: key, fingerprint };
+}
+
+/**
+ * A database from before 0.3: its trail gets its head and history, and the chain key its sealed
+ * wrapping, in one transaction (so that from then on a missing head is tampering, not age).
+ * Another process doing the same at the same time: the first wins, the second finds it done.
+ */
+async function sealTrail(storage: Storage, masterKey: Uint8Array, chainKey: Uint8Array, wrapped: string) {
+  const rewrapped = await wrapAuditChainKey(masterKey, chainKey);
+  await storage.transaction(async (tx) => {
+    if ((await tx.meta.get(AUDIT_CHAIN_KEY_SETTING)) !== wrapped) return;
+    await sealLegacyTrail(tx, chainKey);
+    await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, rewrapped, { replace: true });
+  });
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '@iron/secrets-crypto';
 import type { SecretRow, SecretUpdate, StoredKdfParams } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
+import { unwrapKey, wrapKey } from './key-wrap.js';
 import { translated } from './translate-error.js';
 
 /**
@@ -188,6 +189,16 @@ export class SecretCipher {
     } finally {
       wipe(plaintext);
     }
+  }
+
+  /** Encrypts a key for the slot `label` under this cipher's master key (see key-wrap.ts). */
+  wrapKey(key: Uint8Array, label: string): Promise<string> {
+    return wrapKey(this.#masterKey, key, label);
+  }
+
+  /** Decrypts a key wrapped by {@link wrapKey} for the slot `label`; throws when it does not open. */
+  unwrapKey(stored: string, label: string): Promise<Uint8Array> {
+    return unwrapKey(this.#masterKey, stored, label);
   }
 
   /** Wipes every cached key and the master key. */

@@ -36,6 +36,10 @@ export interface AuditEntry {
   readonly timestamp: Date;
   readonly prevHash: string;
   readonly hash: string;
+  /** The secret's version written, deleted or read; null when none (and before 0.3). */
+  readonly secretVersion: number | null;
+  /** The public SHA-256 chain digest (docs/operations.md); null in entries from before 0.3. */
+  readonly digest: string | null;
 }
 
 /** Filters of `auditLog`. */
@@ -105,6 +109,8 @@ export function toAuditEntry(row: StoredAuditRow): AuditEntry {
     timestamp: new Date(row.timestamp * 1000),
     prevHash: row.prevHash,
     hash: row.hash,
+    secretVersion: row.secretVersion,
+    digest: row.digest,
   };
 }
 

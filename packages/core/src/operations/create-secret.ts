@@ -68,7 +68,7 @@ export async function createSecret(
     await assertCurrentMasterKey(context, tx);
     if ((await tx.secrets.insert(row)) === 'exists') return false;
     await tx.changes.record({ kind: 'created', name, environment, changedAt: now });
-    await appendAudit(context, tx, [auditRecord(context, facts)]);
+    await appendAudit(context, tx, [auditRecord(context, { ...facts, secretVersion: 1 })]);
     return true;
   });
   if (!inserted) return refuse(context, facts, exists());

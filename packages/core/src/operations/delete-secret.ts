@@ -43,7 +43,9 @@ export async function deleteSecret(
     await tx.secrets.delete(row.id);
     const now = context.now();
     await tx.changes.record({ kind: 'deleted', name, environment: row.environment, changedAt: now });
-    await appendAudit(context, tx, [auditRecord(context, { ...facts, environment: row.environment })]);
+    await appendAudit(context, tx, [
+      auditRecord(context, { ...facts, environment: row.environment, secretVersion: row.version }),
+    ]);
     return undefined;
   });
   if (failure) return refuse(context, facts, failure);

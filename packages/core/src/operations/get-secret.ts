@@ -49,7 +49,7 @@ export async function getSecret(
   });
   if ('error' in found) return refuse(context, facts, found.error);
   const { row } = found;
-  const located: AuditFacts = { ...facts, environment: row.environment };
+  const located: AuditFacts = { ...facts, environment: row.environment, secretVersion: row.version };
 
   let value: string;
   try {

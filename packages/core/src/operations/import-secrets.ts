@@ -80,6 +80,7 @@ export async function importSecrets(
     operation: existing ? AuditOperation.Update : AuditOperation.Create,
     secretName: entry.name,
     environment,
+    secretVersion: existing ? existing.version + 1 : 1,
   });
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {

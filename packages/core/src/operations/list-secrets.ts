@@ -66,7 +66,9 @@ export async function listSecrets(
       appendAudit(
         context,
         tx,
-        rows.map((row) => auditRecord(context, { ...facts, secretName: row.name })),
+        rows.map((row) =>
+          auditRecord(context, { ...facts, secretName: row.name, secretVersion: row.version }),
+        ),
       ),
     );
   }

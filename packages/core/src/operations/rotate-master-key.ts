@@ -12,20 +12,43 @@
  * - The fingerprint changes in the same transaction as the ciphertexts: a process still holding
  *   the old key is refused at open, and refused inside any transaction that would encrypt
  *   (MASTER_KEY_MISMATCH), so nothing is ever written under a key the database no longer has.
- * - The audit chain keeps its key (only its wrapping changes), so the whole history still
- *   verifies after the rotation.
+ * - Every key the old master key protected is replaced (NIST SP 800-57 compromise recovery), so
+ *   whoever holds the old key and an old backup can forge nothing in the rotated database: a new
+ *   audit-chain key (a token row or audit seal keyed with the old one no longer verifies), every
+ *   token row that verified under the old chain key re-MACed under the new one, and a new
+ *   checkpoint signing key, named by a handover checkpoint the old key signs.
+ * - The entries keyed under the old chain key stay as they are: the chain's head at the rotation
+ *   is anchored under the new key (a rotation anchor), and their public digests still link them,
+ *   so the whole history still verifies.
  * - Each secret gets a fresh salt; its values, names, times and rotation settings are unchanged,
  *   so no change event is sent: agents have nothing to reload.
  */
 import { cpus } from 'node:os';
 import { AuditOperation } from '@iron/secrets-audit';
-import { masterKeyFingerprint, randomSalt } from '@iron/secrets-crypto';
+import { masterKeyFingerprint, randomSalt, wipe } from '@iron/secrets-crypto';
 import { Operation } from '@iron/secrets-rbac';
-import type { SecretRow, SecretUpdate } from '@iron/secrets-storage';
+import type { SecretRow, SecretUpdate, Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
-import { AUDIT_CHAIN_KEY_SETTING, wrapAuditChainKey } from '../lib/audit-chain-key.js';
+import { tokenMac, tokenRowIntact } from '../lib/access-token.js';
+import { AUDIT_CHAIN_KEY_SETTING, newAuditChainKey } from '../lib/audit-chain-key.js';
+import {
+  type AuditHead,
+  type AuditHistory,
+  readHistory,
+  readSealed,
+  writeHead,
+  writeHistory,
+} from '../lib/audit-seal.js';
+import {
+  newSigningKey,
+  openSigningKey,
+  SIGNING_KEY_SETTING,
+  type SigningKey,
+  wipeSigningKey,
+} from '../lib/audit-signing-key.js';
 import { MASTER_KEY_SUBJECT } from '../lib/audit-subjects.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
+import { isoSeconds, signCheckpoint, signingKeyId } from '../lib/checkpoint.js';
 import type { ManagerContext } from '../lib/context.js';
 import {
   assertCurrentMasterKey,
@@ -81,7 +104,14 @@ export async function rotateMasterKey(
     );
   }
   const cipher = context.cipher.withMasterKey(newMasterKey);
+  // Made before the write transaction (each is an Argon2id derivation); wiped unless committed.
+  let chainKey: Uint8Array | undefined;
+  let signing: { old: SigningKey; next: SigningKey & { wrapped: string } } | undefined;
+  let committed = false;
   try {
+    const chain = await newAuditChainKey(newMasterKey);
+    chainKey = chain.key;
+    signing = await nextSigningKey(context, cipher);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const rows = await context.storage.transaction((tx) => tx.secrets.listAll(), { readOnly: true });
       let updates: SecretUpdate[];
@@ -92,7 +122,7 @@ export async function rotateMasterKey(
           return refuse(context, facts, await explainDecryptionFailure(context, error));
         throw error;
       }
-      const wrappedChainKey = await wrapAuditChainKey(newMasterKey, context.auditChainKey);
+      const next: ManagerContext = { ...context, cipher, fingerprint, auditChainKey: chain.key };
       try {
         await exclusive(async () => {
           await context.storage.transaction(async (tx) => {
@@ -102,11 +132,14 @@ export async function rotateMasterKey(
             for (const [index, row] of rows.entries()) {
               if (!(await tx.secrets.update(row.id, row.version, updates[index]!))) throw new Raced();
             }
+            await rekeyTrail(context, next, tx, signing);
             await tx.meta.set(FINGERPRINT_SETTING, fingerprint, { replace: true });
-            await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, wrappedChainKey, { replace: true });
-            await appendAudit(context, tx, [auditRecord(context, facts)]);
+            await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, chain.wrapped, { replace: true });
+            // The first entry keyed with the new chain key, after the rotation anchor.
+            await appendAudit(next, tx, [auditRecord(next, facts)]);
           });
-          return { ...context, cipher, fingerprint, auditChainKey: Uint8Array.from(context.auditChainKey) };
+          committed = true;
+          return next;
         });
       } catch (error) {
         if (error instanceof Raced) continue;
@@ -124,6 +157,87 @@ export async function rotateMasterKey(
     );
   } catch (error) {
     cipher.close();
+    throw error;
+  } finally {
+    if (!committed) wipe(chainKey);
+    wipeSigningKey(signing?.old);
+    wipeSigningKey(signing?.next);
+  }
+}
+
+/**
+ * Inside the rotation's transaction: moves everything keyed with the old chain key to the new one.
+ * The head and history must verify under the old key first: re-keying a forged record would make
+ * it genuine. Token rows that do not verify under the old key keep their MAC, and so stay refused.
+ */
+async function rekeyTrail(
+  context: ManagerContext,
+  next: ManagerContext,
+  tx: Transaction,
+  signing: { old: SigningKey; next: SigningKey & { wrapped: string } } | undefined,
+): Promise<void> {
+  const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
+  if (head === undefined) {
+    throw new IronSecretsError(
+      'INTEGRITY_VIOLATION',
+      "the audit trail's head record is missing: it was deleted from the database; restore the database from a backup before rotating",
+    );
+  }
+  const history = await readHistory(tx, context.auditChainKey);
+  for (const row of await tx.tokens.list()) {
+    if (tokenRowIntact(context.auditChainKey, row))
+      await tx.tokens.setMac(row.id, tokenMac(next.auditChainKey, row));
+  }
+  let signingKeys = history.signingKeys;
+  if (signing) {
+    const handover = signCheckpoint(signing.old.privateKey, {
+      kind: 'handover',
+      entries: head.count,
+      lastId: head.lastId,
+      headHash: head.hash,
+      headDigest: head.digest,
+      time: isoSeconds(context.now()),
+      publicKey: signing.old.publicKey,
+      nextPublicKey: signing.next.publicKey,
+    });
+    signingKeys = [
+      ...history.signingKeys.map((key) => (key.until === null ? { ...key, until: head.lastId } : key)),
+      {
+        keyId: signingKeyId(signing.next.publicKey),
+        publicKey: signing.next.publicKey,
+        since: head.lastId,
+        until: null,
+        handover,
+      },
+    ];
+    await tx.meta.set(SIGNING_KEY_SETTING, signing.next.wrapped, { replace: true });
+  }
+  const rekeyed: AuditHistory = {
+    ...history,
+    rotations: [
+      ...history.rotations,
+      { throughId: head.lastId, hash: head.hash, digest: head.digest, at: context.now() },
+    ],
+    signingKeys,
+  };
+  await writeHistory(tx, next.auditChainKey, rekeyed);
+  await writeHead(tx, next.auditChainKey, head);
+}
+
+/** When checkpoints were signed: the old signing key (opened) and its successor (wrapped under the new master key). */
+async function nextSigningKey(
+  context: ManagerContext,
+  cipher: ManagerContext['cipher'],
+): Promise<{ old: SigningKey; next: SigningKey & { wrapped: string } } | undefined> {
+  const stored = await context.storage.transaction((tx) => tx.meta.get(SIGNING_KEY_SETTING), {
+    readOnly: true,
+  });
+  if (stored === undefined) return undefined;
+  const old = await openSigningKey(context.cipher, stored);
+  try {
+    return { old, next: await newSigningKey(cipher) };
+  } catch (error) {
+    wipeSigningKey(old);
     throw error;
   }
 }

@@ -69,7 +69,7 @@ export async function updateSecret(
       const update = { ...sealed, salt, kdf: CURRENT_KDF, ...changes };
       if (!(await tx.secrets.update(row.id, row.version, update))) return false;
       await tx.changes.record({ kind: 'updated', name, environment: row.environment, changedAt: now });
-      await appendAudit(context, tx, [auditRecord(context, located)]);
+      await appendAudit(context, tx, [auditRecord(context, { ...located, secretVersion: row.version + 1 })]);
       return true;
     });
     if (updated) return;
