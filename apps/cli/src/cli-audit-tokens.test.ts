@@ -46,6 +46,8 @@ describe('audit', () => {
         'requester_id',
         'requester_role',
         'secret_name',
+        'secret_version',
+        'digest',
         'success',
         'timestamp',
       ].sort(),

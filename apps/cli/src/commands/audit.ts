@@ -18,6 +18,7 @@ import { withSession } from '../lib/open-manager.js';
 import { assertSecretName } from '../lib/secret-name.js';
 import { painterFor } from '../lib/style.js';
 import { renderTable } from '../lib/table.js';
+import { readCheckpointFile, registerAuditCheckpoint } from './audit-checkpoint.js';
 
 interface AuditOptions {
   readonly secret?: string;
@@ -131,14 +132,26 @@ export const registerAudit: CommandRegistrar = (program, io) => {
 
   audit
     .command('verify')
-    .description('check the audit hash chain: exit 0 when intact, 6 naming the first bad entry')
+    .description(
+      'check the audit trail (hash chain, head, anchors, secret rows): exit 0 when intact, 6 naming the problem',
+    )
     .option('--json', 'print { "ok", "entries", "first_bad_id", "reason" }')
-    .addHelpText('after', examples('iron-secrets audit verify', 'iron-secrets audit verify --json'))
-    .action(async (_options, command: Command) => {
+    .option('--checkpoint <file>', 'also check that the log extends this checkpoint (`audit checkpoint`)')
+    .addHelpText(
+      'after',
+      examples(
+        'iron-secrets audit verify',
+        'iron-secrets audit verify --json',
+        'iron-secrets audit verify --checkpoint checkpoints/2026-01-31.json',
+      ),
+    )
+    .action(async (options: { checkpoint?: string }, command: Command) => {
       // `--json` after `verify` may have been taken by `audit` itself, which has one too.
       const { json } = command.optsWithGlobals<{ json?: boolean }>();
+      const checkpoint =
+        options.checkpoint === undefined ? undefined : readCheckpointFile(options.checkpoint);
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
-        const result = await manager.verifyAuditLog({ requester });
+        const result = await manager.verifyAuditLog({ requester, checkpoint });
         if (json) {
           printJson(io, {
             ok: result.ok,
@@ -152,14 +165,18 @@ export const registerAudit: CommandRegistrar = (program, io) => {
         if (!result.ok) {
           throw new CliError(
             'AUDIT_CHAIN_BROKEN',
-            `the audit trail is broken at entry ${result.firstBadId ?? '?'}: ${result.reason ?? 'unknown reason'}`,
+            result.firstBadId
+              ? `the audit trail is broken at entry ${result.firstBadId}: ${result.reason ?? 'unknown reason'}`
+              : `the audit trail is broken: ${result.reason ?? 'unknown reason'}`,
             {
-              hint: 'entries were edited, inserted or removed outside iron-secrets; restore the database from a backup and investigate',
+              hint: 'entries or rows were edited, inserted or removed outside iron-secrets (or the database was rolled back); restore the database from a backup and investigate',
             },
           );
         }
       });
     });
+
+  registerAuditCheckpoint(audit, io);
 };
 
 function parseLimit(text: string, min = 1): number {

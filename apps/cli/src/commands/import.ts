@@ -3,7 +3,6 @@
  * `iron-secrets import FILE`: every assignment of a dotenv file into one environment, all or
  * nothing. Existing secrets are left alone (and listed) unless `--overwrite`.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { isIronSecretsError, reservedNameReason } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
@@ -11,6 +10,7 @@ import { DotenvSyntaxError, MAX_DOTENV_BYTES, parseDotenv } from '../lib/dotenv.
 import { type Io, note, out } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { assertMasterKeyPresent, withSession } from '../lib/open-manager.js';
+import { readAtMost } from '../lib/read-at-most.js';
 import { painterFor } from '../lib/style.js';
 
 interface ImportOptions {
@@ -135,34 +135,12 @@ function withoutReserved<E extends { readonly name: string; readonly line: numbe
   return entries.filter((entry) => reservedNameReason(entry.name) === undefined);
 }
 
-/**
- * The file's bytes, refusing more than `limit`. Read with a cap rather than after a size check:
- * a pipe (`<(sops -d .env)`) or a device (`/dev/zero`) reports no size, and must not be read
- * without end.
- */
-function readAtMost(file: string, limit: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(limit + 1);
-    let read = 0;
-    for (let n = -1; n !== 0 && read <= limit; read += n)
-      n = readSync(fd, buffer, read, buffer.length - read, null);
-    if (read > limit) {
-      throw new CliError(
-        'INVALID_INPUT',
-        `${file} is larger than ${limit} bytes; a dotenv file is not that big`,
-      );
-    }
-    return buffer.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function parseFile(file: string) {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readAtMost(file, MAX_DOTENV_BYTES));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(
+      readAtMost(file, MAX_DOTENV_BYTES, 'a dotenv file'),
+    );
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
