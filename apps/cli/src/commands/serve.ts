@@ -1,7 +1,10 @@
 /**
  * @module serve
  * `iron-secrets serve`: the HTTP API (and its reference) on this database, on 127.0.0.1:8080 by
- * default. SIGTERM or SIGINT shuts it down gracefully (requests in flight finish) and exits 0.
+ * default. SIGTERM or SIGINT drains it: new connections are refused, every answer from then on
+ * says `Connection: close` (keep-alive clients reconnect, to another instance behind a load
+ * balancer), requests in flight finish; then the manager closes (after the operations still
+ * running) and the process exits 0. A second signal ends it at once.
  */
 import { SecretsManager } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
