@@ -4,11 +4,11 @@
  * verification script of docs/operations.md, run as an auditor without the master key would.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { sandbox } from './test-support.js';
+import { sandbox, startCli } from './test-support.js';
 
 const SCRIPT = join(import.meta.dirname, '..', '..', '..', 'docs', 'examples', 'verify-checkpoint.mjs');
 const run = promisify(execFile);
@@ -87,3 +87,44 @@ describe('audit checkpoint', () => {
     });
   });
 });
+
+describe('serve --checkpoint-every', () => {
+  it('writes a checkpoint at start to the file (0600), which audit verify accepts; a bad duration is exit 2', async () => {
+    const box = sandbox();
+    await box.run(['set', 'A', '--env', 'production'], { input: 'value-of-a-long-1' });
+    const file = join(box.dir, 'checkpoints.jsonl');
+    const server = startCli(
+      ['serve', '--port', '0', '--checkpoint-every', '10s', '--checkpoint-file', file],
+      box.env(),
+    );
+    await server.waitFor(/^Serving /);
+    await until(() => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n'));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ kind: 'checkpoint', lastId: 1 });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const first = join(box.dir, 'first.json');
+    writeFileSync(first, lines[0]!);
+    await box.run(['get', 'A', '--env', 'production']);
+    expect((await box.run(['audit', 'verify', '--checkpoint', first])).code).toBe(0);
+
+    const toStdout = startCli(['serve', '--port', '0', '--checkpoint-every', '1h'], box.env());
+    await until(() => toStdout.stdout().toString().includes('"kind":"checkpoint"'));
+    toStdout.child.kill('SIGTERM');
+    expect(await toStdout.exited).toBe(0);
+    expect(JSON.parse(toStdout.stdout().toString().trim())).toMatchObject({ kind: 'checkpoint' });
+
+    for (const every of ['1s', '30d', 'soon']) {
+      expect((await box.run(['serve', '--port', '0', '--checkpoint-every', every])).code).toBe(2);
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
