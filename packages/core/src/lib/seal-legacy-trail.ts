@@ -8,12 +8,30 @@
  */
 import { digestAuditEntry, GENESIS_HASH } from '@iron/secrets-audit';
 import type { Transaction } from '@iron/secrets-storage';
-import { type AuditHead, type AuditHistory, EMPTY_HISTORY, writeHead, writeHistory } from './audit-seal.js';
+import { IronSecretsError } from '../errors.js';
+import {
+  AUDIT_HEAD_SETTING,
+  AUDIT_HISTORY_SETTING,
+  type AuditHead,
+  type AuditHistory,
+  EMPTY_HISTORY,
+  writeHead,
+  writeHistory,
+} from './audit-seal.js';
+import { SIGNING_KEY_SETTING } from './audit-signing-key.js';
 
 const PAGE = 5_000;
 
-/** Writes the head and history of the log as it stands. */
+/**
+ * Writes the head and history of the log as it stands. Refused (INTEGRITY_VIOLATION) when the
+ * database already holds anything only a sealing version writes: the chain key's pre-0.3 wrapping
+ * was then put back from an old backup (it is genuine under the same master key), and sealing
+ * would bless whatever the trail was cut down to as the truth.
+ */
 export async function sealLegacyTrail(tx: Transaction, chainKey: Uint8Array): Promise<void> {
+  for (const setting of [AUDIT_HEAD_SETTING, AUDIT_HISTORY_SETTING, SIGNING_KEY_SETTING]) {
+    if ((await tx.meta.get(setting)) !== undefined) throw downgraded();
+  }
   const anchors = await tx.restore.anchors();
   const anchor = anchors.at(-1);
   const pruned = anchors.reduce((sum, a) => sum + a.prunedCount, 0);
@@ -24,6 +42,7 @@ export async function sealLegacyTrail(tx: Transaction, chainKey: Uint8Array): Pr
   for (let afterId = head.lastId; ; ) {
     const page = await tx.audit.query({ afterId, limit: PAGE });
     for (const entry of page) {
+      if (entry.digest !== null || entry.secretVersion !== null) throw downgraded();
       head = {
         lastId: entry.id,
         count: head.count + 1,
@@ -43,4 +62,11 @@ export async function sealLegacyTrail(tx: Transaction, chainKey: Uint8Array): Pr
   };
   await writeHead(tx, chainKey, head);
   await writeHistory(tx, chainKey, history);
+}
+
+function downgraded(): IronSecretsError {
+  return new IronSecretsError(
+    'INTEGRITY_VIOLATION',
+    'the audit-chain key is stored in its pre-0.3 form, but the audit trail was already sealed by 0.3 or later: the key was put back from an older copy of the database, and entries may have been removed; restore the database from a backup and check it against a checkpoint kept outside',
+  );
 }

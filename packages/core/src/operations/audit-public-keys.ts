@@ -8,6 +8,7 @@ import { readHistory } from '../lib/audit-seal.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
 import { type Checkpoint, publicKeyPem } from '../lib/checkpoint.js';
 import type { ManagerContext } from '../lib/context.js';
+import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** A checkpoint signing key, public half. */
@@ -30,8 +31,13 @@ export async function auditPublicKeys(
   options: { requester?: RequesterInput | undefined } = {},
 ): Promise<AuditPublicKey[]> {
   authorizeOrThrow(toRequester(options.requester), Operation.ReadAudit);
-  const history = await context.storage.transaction((tx) => readHistory(tx, context.auditChainKey), {
-    readOnly: true,
-  });
+  const history = await context.storage.transaction(
+    async (tx) => {
+      // After a rotation by another process: MASTER_KEY_MISMATCH, not a history "written without the key".
+      await assertCurrentMasterKey(context, tx);
+      return readHistory(tx, context.auditChainKey);
+    },
+    { readOnly: true },
+  );
   return history.signingKeys.map((key) => ({ ...key, pem: publicKeyPem(key.publicKey) }));
 }

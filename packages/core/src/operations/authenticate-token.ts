@@ -28,7 +28,9 @@ export async function authenticateToken(context: ManagerContext, token: string):
   const row = await context.storage.transaction((tx) => tx.tokens.find(id), { readOnly: true });
   if (!row) throw counted(context, 'no such token');
   if (!tokenMatches(token, row.tokenHash)) return refuseFor(context, row, 'no such token');
-  // A row minted, widened, re-scoped, un-expired or un-revoked without the master key: refused.
+  // A row minted, widened, re-scoped or un-expired without the master key: refused. A revoked row
+  // put back as it was before its revocation carries a genuine MAC until the next master-key
+  // rotation re-keys the rows: `audit verify` finds it (the trail revoked it).
   if (!tokenRowIntact(context.auditChainKey, row)) {
     return refuseFor(
       context,

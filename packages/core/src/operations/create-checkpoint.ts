@@ -31,13 +31,19 @@ export async function createCheckpoint(
   // It reveals only the chain's head, which every auditor may read.
   authorizeOrThrow(requester, Operation.ReadAudit);
   // The Argon2id derivations happen before the write transaction.
-  const stored = await context.storage.transaction((tx) => tx.meta.get(SIGNING_KEY_SETTING), {
-    readOnly: true,
-  });
+  const stored = await context.storage.transaction(
+    async (tx) => {
+      // After a rotation by another process the stored key is wrapped under the new master key:
+      // MASTER_KEY_MISMATCH, not a signing key that "cannot be opened".
+      await assertCurrentMasterKey(context, tx);
+      return tx.meta.get(SIGNING_KEY_SETTING);
+    },
+    { readOnly: true },
+  );
   const fresh = stored === undefined ? await newSigningKey(context.cipher) : undefined;
   let key: SigningKey | undefined;
   try {
-    key = fresh ?? (await openSigningKey(context.cipher, stored!));
+    key = fresh ?? (await openStoredSigningKey(context, stored!));
     const signer = key;
     return await context.storage.transaction(async (tx) => {
       await assertCurrentMasterKey(context, tx);
@@ -85,5 +91,15 @@ export async function createCheckpoint(
     });
   } finally {
     wipeSigningKey(key);
+  }
+}
+
+/** Opens the stored signing key; MASTER_KEY_MISMATCH when a rotation re-wrapped it since it was read. */
+async function openStoredSigningKey(context: ManagerContext, stored: string): Promise<SigningKey> {
+  try {
+    return await openSigningKey(context.cipher, stored);
+  } catch (error) {
+    await context.storage.transaction((tx) => assertCurrentMasterKey(context, tx), { readOnly: true });
+    throw error;
   }
 }

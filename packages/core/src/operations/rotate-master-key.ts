@@ -106,13 +106,24 @@ export async function rotateMasterKey(
   const cipher = context.cipher.withMasterKey(newMasterKey);
   // Made before the write transaction (each is an Argon2id derivation); wiped unless committed.
   let chainKey: Uint8Array | undefined;
-  let signing: { old: SigningKey; next: SigningKey & { wrapped: string } } | undefined;
+  let signing: SigningHandover | undefined;
   let committed = false;
   try {
     const chain = await newAuditChainKey(newMasterKey);
     chainKey = chain.key;
-    signing = await nextSigningKey(context, cipher);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      // Read again at every attempt: a first checkpoint taken meanwhile created a signing key,
+      // wrapped under the old master key, that this rotation must hand over too.
+      const storedSigningKey = await context.storage.transaction((tx) => tx.meta.get(SIGNING_KEY_SETTING), {
+        readOnly: true,
+      });
+      if (signing === undefined || signing.stored !== storedSigningKey) {
+        wipeSigningKey(signing?.old);
+        wipeSigningKey(signing?.next);
+        signing = undefined;
+        signing = await nextSigningKey(context, cipher, storedSigningKey);
+      }
+      const handover = signing;
       const rows = await context.storage.transaction((tx) => tx.secrets.listAll(), { readOnly: true });
       let updates: SecretUpdate[];
       try {
@@ -127,12 +138,13 @@ export async function rotateMasterKey(
         await exclusive(async () => {
           await context.storage.transaction(async (tx) => {
             await assertCurrentMasterKey(context, tx);
+            if ((await tx.meta.get(SIGNING_KEY_SETTING)) !== handover.stored) throw new Raced();
             const current = await tx.secrets.listAll();
             if (!sameRows(rows, current)) throw new Raced();
             for (const [index, row] of rows.entries()) {
               if (!(await tx.secrets.update(row.id, row.version, updates[index]!))) throw new Raced();
             }
-            await rekeyTrail(context, next, tx, signing);
+            await rekeyTrail(context, next, tx, handover);
             await tx.meta.set(FINGERPRINT_SETTING, fingerprint, { replace: true });
             await tx.meta.set(AUDIT_CHAIN_KEY_SETTING, chain.wrapped, { replace: true });
             // The first entry keyed with the new chain key, after the rotation anchor.
@@ -174,7 +186,7 @@ async function rekeyTrail(
   context: ManagerContext,
   next: ManagerContext,
   tx: Transaction,
-  signing: { old: SigningKey; next: SigningKey & { wrapped: string } } | undefined,
+  signing: SigningHandover,
 ): Promise<void> {
   const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
   if (head === undefined) {
@@ -189,28 +201,29 @@ async function rekeyTrail(
       await tx.tokens.setMac(row.id, tokenMac(next.auditChainKey, row));
   }
   let signingKeys = history.signingKeys;
-  if (signing) {
-    const handover = signCheckpoint(signing.old.privateKey, {
+  const { old, next: successor } = signing;
+  if (old && successor) {
+    const handover = signCheckpoint(old.privateKey, {
       kind: 'handover',
       entries: head.count,
       lastId: head.lastId,
       headHash: head.hash,
       headDigest: head.digest,
       time: isoSeconds(context.now()),
-      publicKey: signing.old.publicKey,
-      nextPublicKey: signing.next.publicKey,
+      publicKey: old.publicKey,
+      nextPublicKey: successor.publicKey,
     });
     signingKeys = [
       ...history.signingKeys.map((key) => (key.until === null ? { ...key, until: head.lastId } : key)),
       {
-        keyId: signingKeyId(signing.next.publicKey),
-        publicKey: signing.next.publicKey,
+        keyId: signingKeyId(successor.publicKey),
+        publicKey: successor.publicKey,
         since: head.lastId,
         until: null,
         handover,
       },
     ];
-    await tx.meta.set(SIGNING_KEY_SETTING, signing.next.wrapped, { replace: true });
+    await tx.meta.set(SIGNING_KEY_SETTING, successor.wrapped, { replace: true });
   }
   const rekeyed: AuditHistory = {
     ...history,
@@ -224,18 +237,26 @@ async function rekeyTrail(
   await writeHead(tx, next.auditChainKey, head);
 }
 
-/** When checkpoints were signed: the old signing key (opened) and its successor (wrapped under the new master key). */
+/**
+ * The signing key a rotation hands over: the stored row it was read from (the transaction checks
+ * it is still the one), and when checkpoints were signed, the old key (opened) and its successor
+ * (wrapped under the new master key).
+ */
+interface SigningHandover {
+  readonly stored: string | undefined;
+  readonly old?: SigningKey | undefined;
+  readonly next?: (SigningKey & { wrapped: string }) | undefined;
+}
+
 async function nextSigningKey(
   context: ManagerContext,
   cipher: ManagerContext['cipher'],
-): Promise<{ old: SigningKey; next: SigningKey & { wrapped: string } } | undefined> {
-  const stored = await context.storage.transaction((tx) => tx.meta.get(SIGNING_KEY_SETTING), {
-    readOnly: true,
-  });
-  if (stored === undefined) return undefined;
+  stored: string | undefined,
+): Promise<SigningHandover> {
+  if (stored === undefined) return { stored };
   const old = await openSigningKey(context.cipher, stored);
   try {
-    return { old, next: await newSigningKey(cipher) };
+    return { stored, old, next: await newSigningKey(cipher) };
   } catch (error) {
     wipeSigningKey(old);
     throw error;

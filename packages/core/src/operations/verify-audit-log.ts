@@ -14,23 +14,29 @@
  * 3. At every rotation anchor the chain passes through the anchored hash and digest.
  * 4. The log ends exactly at the head, and holds as many entries as the head counts: the newest
  *    entries (or all of them) were not removed.
- * 5. With a checkpoint: its signature verifies under one of this installation's signing keys, and
- *    the log extends it (the checkpointed entry is there with that digest, or a prune remembered
+ * 5. With a checkpoint: its signature verifies under one of this installation's signing keys, for
+ *    an entry in that key's range (a retired key opens with a leaked old master key), and the log
+ *    extends it (the checkpointed entry is there with that digest, or a prune remembered
  *    it).
  * 6. Every secret row agrees with the trail: not at an older version than the trail last wrote
- *    (rolled back), not present although the trail deleted it, not present without a CREATE.
+ *    (rolled back), not present although the trail deleted it, not present without a CREATE. No
+ *    token the trail revoked is live again (its row from before the revocation put back).
  */
 import { AuditChainVerifier, type ChainVerification, GENESIS_HASH, sameHash } from '@iron/secrets-audit';
 import { Operation } from '@iron/secrets-rbac';
 import type { StoredAuditRow, Transaction } from '@iron/secrets-storage';
 import { isIronSecretsError } from '../errors.js';
 import { type AuditHead, type AuditHistory, EMPTY_HISTORY, readSealed } from '../lib/audit-seal.js';
+import { tokenSubject } from '../lib/audit-subjects.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
 import { type Checkpoint, checkpointSignatureValid, signingKeyId } from '../lib/checkpoint.js';
 import type { ManagerContext } from '../lib/context.js';
+import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 const PAGE = 5_000;
+/** The subject of a token's audit entries, before its id: `token:`. */
+const TOKEN_SUBJECT_PREFIX = tokenSubject('');
 
 /** The outcome of `verifyAuditLog`: `ok`, how many entries were checked, and the first problem. */
 export type AuditVerification = ChainVerification;
@@ -56,6 +62,9 @@ async function verifyIn(
   tx: Transaction,
   checkpoint: Checkpoint | undefined,
 ): Promise<AuditVerification> {
+  // A process still holding a master key that another one rotated away holds the old chain key:
+  // the sealed records do not verify under it, and that is MASTER_KEY_MISMATCH, not tampering.
+  await assertCurrentMasterKey(context, tx);
   let head: AuditHead | undefined;
   let history: AuditHistory;
   try {
@@ -157,7 +166,9 @@ async function verifyIn(
       `the log does not extend the checkpoint: entry ${checkpoint.lastId} is missing`,
     );
   } else {
-    const problem = trail.problemWith(await tx.secrets.listAll(), anchor !== null);
+    const problem =
+      trail.problemWith(await tx.secrets.listAll(), anchor !== null) ??
+      trail.tokenProblemWith(await tx.tokens.list());
     if (problem) verifier.fail(0, problem);
   }
   return verifier.result();
@@ -178,8 +189,14 @@ function checkpointProblem(
   }
   if (!checkpointSignatureValid(checkpoint))
     return "the checkpoint's signature does not verify: it was altered or not signed by iron-secrets";
-  if (!history.signingKeys.some((key) => key.publicKey === checkpoint.publicKey)) {
+  const key = history.signingKeys.find((known) => known.publicKey === checkpoint.publicKey);
+  if (key === undefined) {
     return `the checkpoint was signed by key ${checkpoint.keyId}, which is not one of this installation's signing keys (see \`iron-secrets audit public-key\`)`;
+  }
+  // A key signs only its own range: a retired key opens with the master key it was wrapped under,
+  // so whoever leaked that old key could otherwise sign for any later head.
+  if (checkpoint.lastId < key.since || (key.until !== null && checkpoint.lastId > key.until)) {
+    return `the checkpoint names entry ${checkpoint.lastId}, outside the entries key ${checkpoint.keyId} signed (after ${key.since}${key.until === null ? '' : `, through ${key.until}`}): it was signed with a retired key, after the rotation that retired it`;
   }
   if (checkpoint.lastId > head.lastId || checkpoint.entries > head.count) {
     return `the log ends at entry ${head.lastId} but the checkpoint names entry ${checkpoint.lastId}: the newest entries were removed or the database was rolled back`;
@@ -225,8 +242,20 @@ class TrailOfSecrets {
     { created: boolean; lastWrite: StoredAuditRow['operation'] | null; version: number | null }
   >();
 
+  /** Tokens the trail revoked (still in the log). */
+  readonly #revokedTokens = new Set<string>();
+
   push(entry: StoredAuditRow): void {
-    if (!entry.success || entry.environment === null || entry.operation === 'READ') return;
+    if (!entry.success) return;
+    if (
+      entry.operation === 'DELETE' &&
+      entry.environment === null &&
+      entry.secretName.startsWith(TOKEN_SUBJECT_PREFIX)
+    ) {
+      this.#revokedTokens.add(entry.secretName.slice(TOKEN_SUBJECT_PREFIX.length));
+      return;
+    }
+    if (entry.environment === null || entry.operation === 'READ') return;
     const key = `${entry.environment}\0${entry.secretName}`;
     const known = this.#secrets.get(key) ?? { created: false, lastWrite: null, version: null };
     this.#secrets.set(key, {
@@ -259,5 +288,16 @@ class TrailOfSecrets {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A token row the trail revoked but that is live again: its row from before the revocation was
+   * put back, with the MAC it had then (genuine until a master-key rotation re-keys the rows).
+   */
+  tokenProblemWith(rows: readonly { id: string; revokedAt: number | null }[]): string | undefined {
+    const revived = rows.find((row) => row.revokedAt === null && this.#revokedTokens.has(row.id));
+    return revived
+      ? `token ${revived.id} is live but the audit trail revoked it: its row was restored from before the revocation; revoke it again and rotate the master key`
+      : undefined;
   }
 }
