@@ -95,13 +95,13 @@ export class AuditChainVerifier {
   push(entry: StoredAuditEntry): boolean {
     if (this.#failure) return false;
     this.#entries += 1;
-    const problem = this.#problemWith(entry);
-    if (problem) {
-      this.#failure = { firstBadId: entry.id, reason: problem };
+    const checked = this.#check(entry);
+    if (typeof checked !== 'object') {
+      this.#failure = { firstBadId: entry.id, reason: checked };
       return false;
     }
     this.#expectedPrevHash = entry.hash;
-    this.#prevDigest = digestAuditEntry(entry, this.#prevDigest);
+    this.#prevDigest = checked.digest;
     this.#lastId = entry.id;
     return true;
   }
@@ -118,7 +118,8 @@ export class AuditChainVerifier {
       : { ok: true, entries: this.#entries };
   }
 
-  #problemWith(entry: StoredAuditEntry): string | undefined {
+  /** The entry's digest (computed once) when it is intact, else what is wrong with it. */
+  #check(entry: StoredAuditEntry): { digest: string } | string {
     if (!(entry.id > this.#lastId)) {
       return `entry ${entry.id} is out of order (after entry ${this.#lastId})`;
     }
@@ -131,17 +132,18 @@ export class AuditChainVerifier {
     ) {
       return `entry ${entry.id} does not match its hash: its fields were edited`;
     }
+    const digest = digestAuditEntry(entry, this.#prevDigest);
     if (entry.digest === null) {
       if (this.#digestsStored || entry.id > this.#digestsAfter) {
         return `entry ${entry.id} lost its digest: it was rewritten`;
       }
     } else {
       this.#digestsStored = true;
-      if (!sameHash(entry.digest, digestAuditEntry(entry, this.#prevDigest))) {
+      if (!sameHash(entry.digest, digest)) {
         return `entry ${entry.id} does not match its digest: its fields were edited`;
       }
     }
-    return undefined;
+    return { digest };
   }
 }
 

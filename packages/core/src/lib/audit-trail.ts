@@ -48,10 +48,12 @@ export function auditRecord(
 /**
  * Appends records to the chain, in order, inside `tx`, and moves the head record with them.
  *
- * - Only under the database's current master key: a process still running with a key rotated
- *   away also holds the chain key rotated away, and an entry keyed with it would break the chain.
  * - Only after a head that verifies: linking new entries to a head that is missing or forged
  *   would seal whatever an attacker left (a truncated log) as the truth.
+ * - So only under the database's current chain key: a process still running with a master key
+ *   rotated away also holds the chain key rotated away, and the head (rewritten under the new
+ *   key by the rotation) does not verify under it. Only then is the fingerprint read, to say
+ *   MASTER_KEY_MISMATCH rather than tampering: not one more read on every append.
  */
 export async function appendAudit(
   context: ManagerContext,
@@ -59,9 +61,15 @@ export async function appendAudit(
   records: readonly AuditRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
-  await assertCurrentMasterKey(context, tx);
-  const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
+  let head: AuditHead | undefined;
+  try {
+    head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
+  } catch (error) {
+    await assertCurrentMasterKey(context, tx);
+    throw error;
+  }
   if (head === undefined) {
+    await assertCurrentMasterKey(context, tx);
     throw new IronSecretsError(
       'INTEGRITY_VIOLATION',
       "the audit trail's head record is missing: it was deleted from the database; run `iron-secrets audit verify` and restore the database from a backup",
