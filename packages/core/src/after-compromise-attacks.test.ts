@@ -147,3 +147,18 @@ describe('a revoked token whose row is put back as it was before the revocation'
     expect(await copy.verifyAuditLog()).toMatchObject({ ok: true });
   });
 });
+
+describe('the first checkpoints of several instances started together', () => {
+  it('all succeed, signed by the one key that was created', async () => {
+    const { manager, database, masterKey } = await withSecrets();
+    const instances = [manager, await reopen(database, masterKey), await reopen(database, masterKey)];
+    const checkpoints = await Promise.all(
+      instances.flatMap((m) => [m.createCheckpoint(), m.createCheckpoint()]),
+    );
+    expect(new Set(checkpoints.map((c) => c.publicKey)).size).toBe(1);
+    expect(await manager.auditPublicKeys()).toHaveLength(1);
+    for (const checkpoint of checkpoints) {
+      expect(await manager.verifyAuditLog({ checkpoint })).toMatchObject({ ok: true });
+    }
+  });
+});

@@ -30,6 +30,23 @@ export async function createCheckpoint(
   const requester = toRequester(options.requester);
   // It reveals only the chain's head, which every auditor may read.
   authorizeOrThrow(requester, Operation.ReadAudit);
+  for (let attempt = 1; ; attempt += 1) {
+    const checkpoint = await signHead(context);
+    if (checkpoint !== RACED) return checkpoint;
+    // Another instance created the first signing key meanwhile (instances started together each
+    // take a checkpoint at start): sign with that one.
+    if (attempt === MAX_ATTEMPTS) {
+      throw new IronSecretsError('CONCURRENT_MODIFICATION', 'the signing key changed meanwhile; try again');
+    }
+  }
+}
+
+/** Attempts of {@link createCheckpoint} when the signing key changes under it. */
+const MAX_ATTEMPTS = 3;
+const RACED = Symbol('raced');
+
+/** Signs the head with the stored signing key (creating the first); RACED when that key changed meanwhile. */
+async function signHead(context: ManagerContext): Promise<Checkpoint | typeof RACED> {
   // The Argon2id derivations happen before the write transaction.
   const stored = await context.storage.transaction(
     async (tx) => {
@@ -47,9 +64,7 @@ export async function createCheckpoint(
     const signer = key;
     return await context.storage.transaction(async (tx) => {
       await assertCurrentMasterKey(context, tx);
-      if ((await tx.meta.get(SIGNING_KEY_SETTING)) !== stored) {
-        throw new IronSecretsError('CONCURRENT_MODIFICATION', 'the signing key changed meanwhile; try again');
-      }
+      if ((await tx.meta.get(SIGNING_KEY_SETTING)) !== stored) return RACED;
       const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
       if (head === undefined) {
         throw new IronSecretsError(
