@@ -162,3 +162,14 @@ describe('the first checkpoints of several instances started together', () => {
     }
   });
 });
+
+describe('settings deleted under a running process', () => {
+  it('a deleted master-key fingerprint is reported by verify as tampering, not as a key mismatch', async () => {
+    const { manager, raw } = await withSecrets();
+    await raw("DELETE FROM iron_meta WHERE key = 'master_key_fingerprint'");
+    expect(await manager.verifyAuditLog()).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('fingerprint'),
+    });
+  });
+});

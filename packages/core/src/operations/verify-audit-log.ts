@@ -31,7 +31,7 @@ import { tokenSubject } from '../lib/audit-subjects.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
 import { type Checkpoint, checkpointSignatureValid, signingKeyId } from '../lib/checkpoint.js';
 import type { ManagerContext } from '../lib/context.js';
-import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
+import { assertCurrentMasterKey, FINGERPRINT_SETTING } from '../lib/master-key-binding.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
 const PAGE = 5_000;
@@ -62,6 +62,9 @@ async function verifyIn(
   tx: Transaction,
   checkpoint: Checkpoint | undefined,
 ): Promise<AuditVerification> {
+  if ((await tx.meta.get(FINGERPRINT_SETTING)) === undefined) {
+    return broken(0, "the master-key fingerprint was deleted from the database's settings");
+  }
   // A process still holding a master key that another one rotated away holds the old chain key:
   // the sealed records do not verify under it, and that is MASTER_KEY_MISMATCH, not tampering.
   await assertCurrentMasterKey(context, tx);
