@@ -328,6 +328,15 @@ describe('finding 4: signed checkpoints, and secret rows checked against the tra
     });
   });
 
+  it('a secret row deleted outside iron-secrets is found', async () => {
+    const { manager, raw } = await withSecrets();
+    await raw("DELETE FROM secrets WHERE name = 'DB_PASSWORD'");
+    expect(await manager.verifyAuditLog()).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('deleted outside iron-secrets'),
+    });
+  });
+
   it('a deleted secret restored, and one inserted without its CREATE, are found', async () => {
     const { manager, raw } = await withSecrets();
     const [old] = await raw("SELECT * FROM secrets WHERE name = 'DB_PASSWORD'");

@@ -290,6 +290,13 @@ class TrailOfSecrets {
         return `${where} is at version ${row.version} but the audit trail last wrote version ${known.version}: the row was rolled back to an older ciphertext`;
       }
     }
+    // And the other way: a secret the trail created or updated last must still have its row.
+    const present = new Set(rows.map((row) => `${row.environment}\0${row.name}`));
+    for (const [key, known] of this.#secrets) {
+      if (known.lastWrite === 'DELETE' || known.lastWrite === null || present.has(key)) continue;
+      const [environment, name] = key.split('\0');
+      return `secret ${name} (${environment}) was written by the audit trail but its row is gone: it was deleted outside iron-secrets`;
+    }
     return undefined;
   }
 
