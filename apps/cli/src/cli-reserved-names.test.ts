@@ -198,6 +198,11 @@ describe('a row written before the rule', () => {
 describe('a hostile server for run --server', () => {
   it('gets only the valid, unreserved name injected, with a WARN naming each other one', async () => {
     const server = createServer((request, response) => {
+      if (request.url === '/api/session') {
+        // An agent token, as run --server checks before anything else.
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"role":"agent"}');
+        return;
+      }
       if (request.url?.startsWith('/api/secrets/events')) {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(': open\n\n');

@@ -1,7 +1,7 @@
 /**
  * @module child-environment
  * The environment an agent is started with: its secrets as variables, the endpoint to refresh
- * them, the Python helper on its path, and none of what would let it reach more than its own
+ * them, the Python helper on its path, the Node helper's path, and none of what would let it reach more than its own
  * secrets.
  */
 import { delimiter } from 'node:path';
@@ -24,6 +24,14 @@ export const WITHHELD_VARIABLES: readonly string[] = Object.freeze([
 /** The directory holding `iron_secrets.py`, put on the child's PYTHONPATH. */
 export const PYTHON_HELPER_DIRECTORY = fileURLToPath(new URL('../python', import.meta.url));
 
+/**
+ * The built Node helper (`@iron/secrets-runtime/agent`), given to the child as
+ * IRON_SECRETS_NODE_HELPER: an ES module that imports only Node's built-ins and two files beside
+ * it, so `await import(process.env.IRON_SECRETS_NODE_HELPER)` works from any directory with
+ * nothing installed. `../dist` from both `src` and `dist`: the package's built file either way.
+ */
+export const NODE_HELPER_PATH = fileURLToPath(new URL('../dist/agent.js', import.meta.url));
+
 /** What the child needs to refresh its values. */
 export interface EndpointVariables {
   readonly url: string;
@@ -33,7 +41,8 @@ export interface EndpointVariables {
 /**
  * The child's environment: the parent's, minus {@link WITHHELD_VARIABLES}, plus every secret
  * (a secret wins over a variable of the same name), IRON_SECRETS_ENDPOINT,
- * IRON_SECRETS_AGENT_TOKEN, and the helper's directory appended to PYTHONPATH.
+ * IRON_SECRETS_AGENT_TOKEN, IRON_SECRETS_NODE_HELPER, and the Python helper's directory appended
+ * to PYTHONPATH.
  */
 export function childEnvironment(
   parent: NodeJS.ProcessEnv,
@@ -45,6 +54,7 @@ export function childEnvironment(
   for (const [name, value] of secrets) env[name] = value;
   env.IRON_SECRETS_ENDPOINT = endpoint.url;
   env.IRON_SECRETS_AGENT_TOKEN = endpoint.token;
+  env.IRON_SECRETS_NODE_HELPER = NODE_HELPER_PATH;
   const existing = parent.PYTHONPATH;
   env.PYTHONPATH =
     existing === undefined || existing === ''

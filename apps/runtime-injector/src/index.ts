@@ -5,11 +5,16 @@
  */
 export { type AgentEndpoint, type AgentEndpointOptions, startAgentEndpoint } from './agent-endpoint.js';
 export { agentIdFor } from './agent-id.js';
-export { childEnvironment, PYTHON_HELPER_DIRECTORY, WITHHELD_VARIABLES } from './child-environment.js';
+export {
+  childEnvironment,
+  NODE_HELPER_PATH,
+  PYTHON_HELPER_DIRECTORY,
+  WITHHELD_VARIABLES,
+} from './child-environment.js';
 export { DEFAULT_POLL_MS, type EmbeddedSourceOptions, openEmbeddedSource } from './embedded-source.js';
 export { isDescendantOf } from './process-tree.js';
 export { redactingStream } from './redacting-stream.js';
-export { openRemoteSource, type RemoteSourceOptions } from './remote-source.js';
+export { openRemoteSource, RemoteServerError, type RemoteSourceOptions } from './remote-source.js';
 export { logLine } from './rotation-log.js';
 export {
   EXIT_NOT_EXECUTABLE,

@@ -10,7 +10,7 @@ afterEach(() => {
   server?.close();
 });
 
-/** A stand-in for the HTTP API's two routes, checking the token like the API does. */
+/** A stand-in for the HTTP API's three routes, checking the token like the API does. */
 async function fakeApi(
   onEvents: (send: (event: string) => void) => void,
 ): Promise<{ url: string; seen: string[] }> {
@@ -21,7 +21,10 @@ async function fakeApi(
       response.writeHead(401).end();
       return;
     }
-    if (request.url === '/api/secrets?environment=production') {
+    if (request.url === '/api/session') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ role: 'agent' }));
+    } else if (request.url === '/api/secrets?environment=production') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify([{ name: 'OPENAI_API_KEY', environment: 'production', value: 'sk-remote-1' }]),
@@ -119,8 +122,9 @@ describe('openRemoteSource', () => {
   });
 
   it('leaves out what a hostile server sends that cannot be an environment variable, naming it, never its value', async () => {
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
+      if (request.url === '/api/session') return void response.end('{"role":"agent"}');
       response.end(
         JSON.stringify([
           { name: 'API_KEY', value: 'abc\u0000def-hidden' },

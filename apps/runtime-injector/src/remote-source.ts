@@ -3,9 +3,14 @@
  * Secrets from the HTTP API with an agent token: the production mode, where the agent's machine
  * holds neither the master key nor the database. Values come from
  * `GET /api/secrets?environment=E`; changes from the server-sent events of
- * `GET /api/secrets/events?environment=E` (reconnecting with backoff).
+ * `GET /api/secrets/events?environment=E` (reconnecting with backoff). Before the first values,
+ * `GET /api/session` must say the token is an agent token: an admin or viewer token reads no
+ * values from the listing, and the agent would start with none and no word of why.
+ *
+ * Failures say what failed: 401 is `INVALID_TOKEN`, 403 `ACCESS_DENIED`, and a server that cannot
+ * be reached or answers otherwise is a {@link RemoteServerError} naming the server and the cause.
  */
-import type { Environment } from '@iron/secrets-core';
+import { type Environment, IronSecretsError } from '@iron/secrets-core';
 import { injectableFilter, type WarningListener } from './injectable-names.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
 
@@ -39,6 +44,23 @@ export const EVENT_SILENCE_MS = 45_000;
 /** The longest line of the event stream read (events are a name and a small JSON). */
 const MAX_EVENT_LINE = 64 * 1024;
 
+/** The longest cause of a failure quoted from the network stack or the server. */
+const MAX_CAUSE_LENGTH = 200;
+
+/** The role `GET /api/session` must report: only an agent token reads values for injection. */
+const AGENT_ROLE = 'agent';
+
+/**
+ * The server could not be reached (connection refused, timeout, TLS, name not found) or answered
+ * something other than the values: not a bug of ours to report, but a server to check.
+ */
+export class RemoteServerError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /** Backoff between reconnections of the event stream. */
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
@@ -66,18 +88,78 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
     target.searchParams.set('environment', options.environment);
     return target;
   };
+  const timeoutMs = options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS;
+  /** A GET that throws what failed: the token (401, 403) or the server (unreachable, other status). */
+  const get = async (path: string, init: RequestInit = {}, withEnvironment = true): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetch(withEnvironment ? url(path) : new URL(path, base), {
+        ...init,
+        headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+        signal: init.signal ?? AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new RemoteServerError(`cannot reach ${base.origin}: ${networkCause(error, timeoutMs)}`, {
+        cause: error,
+      });
+    }
+    if (response.ok) return response;
+    const code = await serverCode(response);
+    if (response.status === 401) {
+      throw new IronSecretsError(
+        'INVALID_TOKEN',
+        `${base.origin} refused the token (401${code}): it is unknown, revoked or expired`,
+      );
+    }
+    if (response.status === 403) {
+      throw new IronSecretsError(
+        'ACCESS_DENIED',
+        `${base.origin} denied GET ${path} (403${code}): the token does not reach environment ${options.environment}`,
+      );
+    }
+    throw new RemoteServerError(`${base.origin} answered ${response.status}${code} to GET ${path}`);
+  };
+  const getJson = async (path: string, withEnvironment = true): Promise<unknown> => {
+    const response = await get(path, {}, withEnvironment);
+    try {
+      return (await response.json()) as unknown;
+    } catch (error) {
+      throw new RemoteServerError(
+        `${base.origin} answered GET ${path} with something not JSON: ${networkCause(error, timeoutMs)}`,
+        { cause: error },
+      );
+    }
+  };
+  const checkSession = async (): Promise<void> => {
+    const session = await getJson('/api/session', false);
+    const role =
+      typeof session === 'object' && session !== null ? (session as { role?: unknown }).role : undefined;
+    if (role === AGENT_ROLE) return;
+    // The role comes from the server: quoted only when it is a plain word.
+    const named =
+      typeof role === 'string' && /^[a-z]{1,16}$/.test(role)
+        ? `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} token`
+        : 'of no known role';
+    throw new IronSecretsError(
+      'ACCESS_DENIED',
+      `${base.origin} says the token is ${named}, not an agent token: run --server injects only what an agent token reads`,
+    );
+  };
+  let sessionChecked: Promise<void> | undefined;
   return {
     description: `${base.origin} (${options.environment})`,
     credentials: [options.token],
     async fetch(): Promise<SecretValues> {
-      const response = await fetch(url('/api/secrets'), {
-        headers,
-        signal: AbortSignal.timeout(options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS),
+      // Once, before the first values; again after a failed check.
+      sessionChecked ??= checkSession().catch((error: unknown) => {
+        sessionChecked = undefined;
+        throw error;
       });
-      if (!response.ok) throw new Error(`the server answered ${response.status} to GET /api/secrets`);
-      const body = (await response.json()) as unknown;
+      await sessionChecked;
+      const body = await getJson('/api/secrets');
       if (!Array.isArray(body))
-        throw new Error('the server answered GET /api/secrets with something not a list');
+        throw new RemoteServerError(`${base.origin} answered GET /api/secrets with something not a list`);
       return injectable(
         (body as unknown[])
           .filter(
@@ -109,12 +191,12 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
           };
           try {
             heard();
-            const response = await fetch(url('/api/secrets/events'), {
-              headers: { ...headers, accept: 'text/event-stream' },
+            const response = await get('/api/secrets/events', {
+              headers: { accept: 'text/event-stream' },
               signal: connection.signal,
             });
-            if (!response.ok || response.body === null) {
-              throw new Error(`the server answered ${response.status} to GET /api/secrets/events`);
+            if (response.body === null) {
+              throw new RemoteServerError(`${base.origin} answered GET /api/secrets/events with no stream`);
             }
             delay = RECONNECT_MIN_MS;
             // Whatever changed while the stream was not connected (before the first connection,
@@ -142,6 +224,50 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
     },
     close: async () => {},
   };
+}
+
+/** The API's error code from an error answer, as ` CODE`, or nothing (never the message). */
+async function serverCode(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown } };
+    const code = body?.error?.code;
+    return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? ` ${code}` : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * What went wrong under a failed request, in words: refused, timed out, TLS, name not found,
+ * or the network stack's own message, cut short.
+ */
+function networkCause(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return `no answer within ${timeoutMs / 1000} s (timeout)`;
+  }
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const message = (cause instanceof Error ? cause.message : String(cause)).slice(0, MAX_CAUSE_LENGTH);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running on that port?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'connection closed by the server';
+  }
+  if (
+    typeof code === 'string' &&
+    /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO)/.test(code)
+  ) {
+    return `TLS failed: ${message} (${code})`;
+  }
+  return typeof code === 'string' ? `${message} (${code})` : message;
 }
 
 /** Why a connection of the event stream was given up: nothing arrived for too long. */

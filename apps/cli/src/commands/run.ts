@@ -59,9 +59,8 @@ export const registerRun: CommandRegistrar = (program, io) => {
     )
     .action(async (command: string, args: string[], options: RunOptions, self) => {
       // Loaded here, not at start-up: every other command would pay for it.
-      const { agentIdFor, logLine, openEmbeddedSource, openRemoteSource, runAgent } = await import(
-        '@iron/secrets-runtime'
-      );
+      const { agentIdFor, logLine, openEmbeddedSource, openRemoteSource, RemoteServerError, runAgent } =
+        await import('@iron/secrets-runtime');
       // Secrets the sources leave out (malformed or reserved names, R10), one WARN line each.
       const onWarning = (message: string) => io.stderr.write(`${logLine('WARN', message)}\n`);
       const environment = environmentFrom(io, options.env);
@@ -110,6 +109,14 @@ export const registerRun: CommandRegistrar = (program, io) => {
           stderr: io.stderr,
         });
         throw new ExitWith(status);
+      } catch (error) {
+        // A server that is down or misconfigured is not a bug to report: say which and why.
+        if (error instanceof RemoteServerError) {
+          throw new CliError('SERVER_UNAVAILABLE', error.message, {
+            hint: `check --server (or $${SERVER_VARIABLE}) and that \`iron-secrets serve\` runs there`,
+          });
+        }
+        throw error;
       } finally {
         await source.close();
       }

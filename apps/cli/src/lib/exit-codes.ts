@@ -25,6 +25,8 @@ export type CliErrorCode =
   | 'AUDIT_CHAIN_BROKEN'
   | 'CANCELLED'
   | 'INVALID_INPUT'
+  /** `run --server`: the server cannot be reached, or answered neither values nor 401/403. */
+  | 'SERVER_UNAVAILABLE'
   | 'INTERNAL';
 
 const BY_CODE: Partial<Record<ErrorCode | CliErrorCode, ExitCode>> = {
