@@ -80,7 +80,6 @@ describe('import', () => {
     const box = sandbox();
     await box.run(['init']);
     const cases: [string, RegExp][] = [
-      ['A=ok-value-1\nB=\n', /line 2: B has an empty value/],
       ['A=ok-value-1\n9BAD=secret-value-1\n', /line 2: a name must start with a letter/],
       ['A=ok-value-1\nA=secret-value-2\n', /line 2: A is already defined on line 1/],
       [`A=ok-value-1\nB=${'x'.repeat(70_000)}\n`, /line 2: a secret value may be at most 65536 bytes/],

@@ -120,8 +120,8 @@ describe('iron-secrets copy', () => {
     });
 
     const twice = await box.run(['copy', '--from', box.db, '--to', url]);
-    expect(twice.code).toBe(1);
-    expect(twice.stderr).toMatch(/not empty/);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/must be empty, and it holds 2 secrets, 1 token/);
     const missing = await box.run(['copy', '--from', join(box.dir, 'nope.db'), '--to', url]);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/no database at/);

@@ -55,6 +55,13 @@ export async function copyDatabase(from: string, to: string): Promise<CopyReport
     source = await translated(() => openStorage(from));
     target = await translated(() => openStorage(to, { migrate: true }));
     const [s, t] = [source, target];
+    const contents = await translated(() => contentsOf(t));
+    if (contents !== undefined) {
+      throw new IronSecretsError(
+        'INVALID_ARGUMENT',
+        `the database to copy into (${t.location}) must be empty, and it holds ${contents}: copy into a new, empty database`,
+      );
+    }
     const report = await translated(() => copyStorage(s, t));
     const rows = await translated(() => t.transaction((tx) => tx.secrets.listAll(), { readOnly: true }));
     const warnings = rows.flatMap((row) => {
@@ -70,4 +77,31 @@ export async function copyDatabase(from: string, to: string): Promise<CopyReport
     await source?.close();
     await target?.close();
   }
+}
+
+/**
+ * What a database already holds, as "3 secrets, 1 token, 12 audit entries and settings", or
+ * undefined when it is empty (migrated, never used). Counts only: no name, no value.
+ */
+async function contentsOf(storage: Storage): Promise<string | undefined> {
+  return storage.transaction(
+    async (tx) => {
+      const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+      const secrets = await tx.secrets.count();
+      const tokens = (await tx.tokens.list()).length;
+      const audit = await tx.audit.count();
+      const settings = (await tx.meta.entries()).length;
+      const changes = await tx.changes.latest();
+      const parts = [
+        ...(secrets > 0 ? [plural(secrets, 'secret', 'secrets')] : []),
+        ...(tokens > 0 ? [plural(tokens, 'token', 'tokens')] : []),
+        ...(audit > 0 ? [plural(audit, 'audit entry', 'audit entries')] : []),
+        ...(settings > 0 ? [plural(settings, 'setting', 'settings')] : []),
+        ...(changes > 0 && secrets === 0 ? [plural(changes, 'recorded change', 'recorded changes')] : []),
+      ];
+      if (parts.length === 0) return undefined;
+      return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+    },
+    { readOnly: true },
+  );
 }

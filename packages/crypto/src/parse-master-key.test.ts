@@ -63,6 +63,11 @@ describe('parseMasterKey (FR-1.2, RULINGS R6)', () => {
     ['hex instead of base64', Buffer.from(bytes).toString('hex'), /decodes to 48 bytes/],
     ['too much padding', `${standard}=`, /length or padding/],
     ['a truncated paste', standard.slice(0, 41), /length or padding/],
+    [
+      'a word',
+      'garbage',
+      /is not base64 of exactly 32 bytes \(7 characters received, where such a key has 44\)/,
+    ],
     ['stray bits in the last character', `${standard.slice(0, 42)}B=`, /canonical|decodes/],
   ])('rejects %s with INVALID_MASTER_KEY and says why', (_label, text, why) => {
     const message = messageOf(() => parseMasterKey(text));

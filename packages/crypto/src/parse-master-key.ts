@@ -21,6 +21,10 @@ const EXPECTED = `base64 of exactly ${KEY_BYTES} bytes`;
 /** How to make one: `openssl` prints exactly that format. */
 const HOW_TO_MAKE = `Generate one with: openssl rand -base64 ${KEY_BYTES}`;
 
+/** The length of a 32-byte key in base64: unpadded, then padded. */
+const KEY_CHARS_UNPADDED = Math.ceil((KEY_BYTES * 4) / 3);
+const KEY_CHARS_PADDED = Math.ceil(KEY_BYTES / 3) * 4;
+
 /** What each problem of the strict decoder means to someone fixing their configuration. */
 const PROBLEM_DESCRIPTIONS: Readonly<Record<Base64Problem, string>> = {
   ALPHABET: 'contains characters outside the base64 alphabet (or mixes its standard and url-safe forms)',
@@ -59,6 +63,19 @@ export function parseMasterKey(encoded: string, origin: string = DEFAULT_ORIGIN)
     throw invalid(origin, 'is empty');
   }
   const result = decodeStrictBase64(text);
+  // Text of the wrong length is not a key, whatever its last character says: naming base64's fine
+  // print ("stray bits") would send someone fixing `garbage` looking for a bit to flip.
+  if (
+    !result.ok &&
+    result.problem === 'NON_CANONICAL' &&
+    text.length !== KEY_CHARS_UNPADDED &&
+    text.length !== KEY_CHARS_PADDED
+  ) {
+    throw new CryptoError(
+      'INVALID_MASTER_KEY',
+      `${origin} is not ${EXPECTED} (${text.length} characters received, where such a key has ${KEY_CHARS_PADDED}). ${HOW_TO_MAKE}`,
+    );
+  }
   if (!result.ok) {
     // The length in characters helps spot a truncated paste and reveals nothing of the key.
     throw invalid(origin, `${PROBLEM_DESCRIPTIONS[result.problem]} (${text.length} characters received)`);

@@ -16,6 +16,7 @@ import { painterFor } from '../lib/style.js';
 interface ExportOptions {
   readonly env?: string;
   readonly format: string;
+  readonly json?: boolean;
 }
 
 const FORMATS = ['dotenv', 'json'];
@@ -29,6 +30,7 @@ export const registerExport: CommandRegistrar = (program, io) => {
       'development, staging or production (default: $IRON_SECRETS_ENV or development)',
     )
     .option('--format <format>', 'dotenv or json', 'dotenv')
+    .option('--json', 'the same as --format json, like every read command')
     .addHelpText(
       'after',
       examples(
@@ -39,6 +41,10 @@ export const registerExport: CommandRegistrar = (program, io) => {
     )
     .action(async (options: ExportOptions, command) => {
       if (!FORMATS.includes(options.format)) throw new CliError('USAGE', '--format must be dotenv or json');
+      if (options.json && command.getOptionValueSource('format') === 'cli' && options.format !== 'json') {
+        throw new CliError('USAGE', '--json and --format dotenv contradict each other');
+      }
+      const format = options.json ? 'json' : options.format;
       const environment = environmentFrom(io, options.env);
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
         const listed = await manager.listSecrets(requester, environment, { reveal: true });
@@ -66,7 +72,7 @@ export const registerExport: CommandRegistrar = (program, io) => {
             ),
           );
         }
-        if (options.format === 'json') {
+        if (format === 'json') {
           const object = Object.fromEntries(secrets.map((s) => [s.name, s.value!]));
           io.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
         } else {

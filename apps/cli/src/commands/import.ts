@@ -6,7 +6,7 @@
 import { isIronSecretsError, reservedNameReason } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
-import { DotenvSyntaxError, MAX_DOTENV_BYTES, parseDotenv } from '../lib/dotenv.js';
+import { type DotenvEntry, DotenvSyntaxError, MAX_DOTENV_BYTES, scanDotenv } from '../lib/dotenv.js';
 import { type Io, note, out } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { assertMasterKeyPresent, withSession } from '../lib/open-manager.js';
@@ -17,6 +17,7 @@ interface ImportOptions {
   readonly env?: string;
   readonly overwrite?: boolean;
   readonly skipReserved?: boolean;
+  readonly skipInvalid?: boolean;
 }
 
 export const registerImport: CommandRegistrar = (program, io) => {
@@ -33,6 +34,7 @@ export const registerImport: CommandRegistrar = (program, io) => {
       '--skip-reserved',
       'import the rest of a file that has reserved names (PATH, NODE_OPTIONS, ...), warning about each',
     )
+    .option('--skip-invalid', 'import the rest of a file that has malformed lines, listing the lines skipped')
     .addHelpText(
       'after',
       examples(
@@ -42,21 +44,18 @@ export const registerImport: CommandRegistrar = (program, io) => {
         'Nothing is expanded: $OTHER and $(cmd) are stored exactly as written.',
         'Reserved names (names a loader, runtime, shell, TLS stack or git reads, like PATH or',
         'NODE_OPTIONS) are never stored: a file with one is refused unless --skip-reserved.',
+        'NAME= lines (empty values) are skipped with a warning: a secret cannot be empty.',
+        'Malformed lines are all reported; the file is refused unless --skip-invalid.',
       ),
     )
     .action(async (file: string, options: ImportOptions, command) => {
       const environment = environmentFrom(io, options.env);
-      const entries = withoutReserved(io, file, parseFile(file), options.skipReserved === true);
-      const empty = entries.find((entry) => entry.value === '');
-      if (empty) {
-        throw new CliError(
-          'INVALID_INPUT',
-          `${file} line ${empty.line}: ${empty.name} has an empty value; secrets cannot be empty`,
-          {
-            hint: 'give it a value or remove the line; nothing was imported',
-          },
-        );
-      }
+      const parsed = withoutInvalid(io, file, parseFile(file), options.skipInvalid === true);
+      const entries = withoutEmpty(
+        io,
+        file,
+        withoutReserved(io, file, parsed, options.skipReserved === true),
+      );
       if (entries.length === 0) {
         out(io, `Imported 0 from ${file} into ${environment}: 0 created, 0 updated, 0 skipped`);
         return;
@@ -149,15 +148,60 @@ function parseFile(file: string) {
       code === undefined ? `${file} is not UTF-8 text` : `cannot read ${file} (${code})`,
     );
   }
+  let scan: ReturnType<typeof scanDotenv>;
   try {
-    const entries = parseDotenv(text);
-    if (entries.length === 0)
-      throw new CliError('INVALID_INPUT', `${file} has no NAME=value lines; nothing to import`);
-    return entries;
+    scan = scanDotenv(text);
   } catch (error) {
     if (error instanceof DotenvSyntaxError) {
       throw new CliError('INVALID_INPUT', `${file} ${error.message}`, { hint: 'nothing was imported' });
     }
     throw error;
   }
+  if (scan.entries.length === 0 && scan.errors.length === 0)
+    throw new CliError('INVALID_INPUT', `${file} has no NAME=value lines; nothing to import`);
+  return scan;
+}
+
+/**
+ * The well-formed entries of a scan. Malformed lines are all named (with what was expected, never
+ * the line itself) and the file refused, unless `skip`: then each is a warning.
+ */
+function withoutInvalid(
+  io: Io,
+  file: string,
+  scan: ReturnType<typeof scanDotenv>,
+  skip: boolean,
+): DotenvEntry[] {
+  const { entries, errors } = scan;
+  if (errors.length === 0) return entries;
+  const paint = painterFor(io, io.stderr);
+  const lines = errors.map((error) => error.line).join(', ');
+  const count = `${errors.length} malformed line${errors.length === 1 ? '' : 's'} (line${errors.length === 1 ? '' : 's'} ${lines})`;
+  if (!skip) {
+    for (const error of errors) note(io, `${file} ${error.message}`);
+    throw new CliError('INVALID_INPUT', `${file} has ${count}`, {
+      hint: 'fix them, or pass --skip-invalid to import the rest; nothing was imported',
+    });
+  }
+  for (const error of errors) note(io, paint('yellow', `warning: ${file} ${error.message}, not imported`));
+  note(io, paint('yellow', `warning: skipped ${count} of ${file}`));
+  return entries;
+}
+
+/**
+ * The entries with a value. `NAME=` lines are common in real files (a placeholder, a variable set
+ * elsewhere); a secret cannot be empty, so they are left out, and named, without failing the import.
+ */
+function withoutEmpty<E extends DotenvEntry>(io: Io, file: string, entries: readonly E[]): E[] {
+  const empty = entries.filter((entry) => entry.value === '');
+  if (empty.length === 0) return [...entries];
+  const paint = painterFor(io, io.stderr);
+  note(
+    io,
+    paint(
+      'yellow',
+      `warning: ${file}: skipped ${empty.length} empty value${empty.length === 1 ? '' : 's'} (a secret cannot be empty): ${empty.map((entry) => entry.name).join(', ')}`,
+    ),
+  );
+  return entries.filter((entry) => entry.value !== '');
 }

@@ -88,8 +88,8 @@ export class DotenvSyntaxError extends Error {
 }
 
 /**
- * Parses dotenv text. Throws DotenvSyntaxError. Later duplicates of a name are an error (say which
- * line defined it first).
+ * Parses dotenv text. Throws the first DotenvSyntaxError (see {@link scanDotenv} for all of them).
+ * Later duplicates of a name are an error (say which line defined it first).
  *
  * @example
  * ```ts
@@ -98,17 +98,53 @@ export class DotenvSyntaxError extends Error {
  * ```
  */
 export function parseDotenv(text: string): DotenvEntry[] {
+  const { entries, errors } = scanDotenv(text);
+  if (errors[0] !== undefined) throw errors[0];
+  return entries;
+}
+
+/**
+ * What {@link scanDotenv} read: every well-formed assignment, and one error per malformed line.
+ *
+ * @example
+ * ```ts
+ * const { entries, errors } = scanDotenv('A=1\n9B=2\nC=3\n'); // A and C; an error for line 2
+ * ```
+ */
+export interface DotenvScan {
+  readonly entries: DotenvEntry[];
+  readonly errors: DotenvSyntaxError[];
+}
+
+/**
+ * Parses dotenv text, going on after a malformed line so that every such line is reported at once.
+ * A malformed line is left out (an unclosed quote: only the line where it opens) and reading
+ * resumes at the next line. Throws DotenvSyntaxError only for a file over {@link MAX_DOTENV_BYTES}.
+ *
+ * @example
+ * ```ts
+ * const { errors } = scanDotenv(text);
+ * for (const error of errors) console.error(error.message); // "line 3: expected NAME=value"
+ * ```
+ */
+export function scanDotenv(text: string): DotenvScan {
   if (text.length > MAX_DOTENV_BYTES) {
     throw new DotenvSyntaxError(0, `the file is larger than ${MAX_DOTENV_BYTES} bytes`);
   }
   // Normalising \r\n once means no value, quoted or not, can ever end with a Windows line end's \r.
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replaceAll('\r\n', '\n');
   const entries: DotenvEntry[] = [];
+  const errors: DotenvSyntaxError[] = [];
   const firstLine = new Map<string, number>();
   let pos = 0;
   let line = 1;
   while (pos < src.length) {
     const eol = endOfLine(src, pos);
+    const fail = (at: number, message: string, resume: number) => {
+      errors.push(new DotenvSyntaxError(at, message));
+      pos = resume + 1;
+      line = at + 1;
+    };
     let i = skipBlanks(src, pos, eol);
     if (i === eol || src[i] === '#') {
       pos = eol + 1;
@@ -122,18 +158,24 @@ export function parseDotenv(text: string): DotenvEntry[] {
     }
     const eq = indexIn(src, '=', i, eol);
     const name = eq === -1 ? '' : src.slice(i, trimEnd(src, i, eq));
-    if (name === '') throw new DotenvSyntaxError(line, 'expected NAME=value');
+    if (name === '') {
+      fail(line, 'expected NAME=value', eol);
+      continue;
+    }
     if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
-      throw new DotenvSyntaxError(
+      fail(
         line,
         'a name must start with a letter or underscore, contain only letters, digits and underscores, ' +
           `and be at most ${MAX_NAME_LENGTH} characters`,
+        eol,
       );
+      continue;
     }
     // Safe to echo: the name passed the rule above and names are not secret.
     const previous = firstLine.get(name);
     if (previous !== undefined) {
-      throw new DotenvSyntaxError(line, `${name} is already defined on line ${previous}`);
+      fail(line, `${name} is already defined on line ${previous}`, eol);
+      continue;
     }
 
     const start = line;
@@ -143,14 +185,16 @@ export function parseDotenv(text: string): DotenvEntry[] {
     if (quote === '"' || quote === "'" || quote === '`') {
       const closed = quote === '"' ? readDoubleQuoted(src, v + 1) : readLiteral(src, v + 1, quote);
       if (closed === undefined) {
-        throw new DotenvSyntaxError(start, 'the quoted value starting here is never closed');
+        fail(start, 'the quoted value starting here is never closed', eol);
+        continue;
       }
       value = closed.value;
       line += countNewlines(src, v, closed.end);
       const closeEol = endOfLine(src, closed.end + 1);
       const after = skipBlanks(src, closed.end + 1, closeEol);
       if (after !== closeEol && src[after] !== '#') {
-        throw new DotenvSyntaxError(line, 'unexpected text after the closing quote');
+        fail(line, 'unexpected text after the closing quote', closeEol);
+        continue;
       }
       pos = closeEol + 1;
     } else {
@@ -169,7 +213,7 @@ export function parseDotenv(text: string): DotenvEntry[] {
     firstLine.set(name, start);
     line++;
   }
-  return entries;
+  return { entries, errors };
 }
 
 /** The end of a double-quoted value starting at `from` (after the quote), or undefined if unclosed. */

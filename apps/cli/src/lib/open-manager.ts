@@ -5,7 +5,12 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { masterKeyFromEnvironment, type Requester, SecretsManager } from '@iron/secrets-core';
+import {
+  isIronSecretsError,
+  masterKeyFromEnvironment,
+  type Requester,
+  SecretsManager,
+} from '@iron/secrets-core';
 import { CliError } from './cli-error.js';
 import type { Io } from './io.js';
 import { type DatabaseLocation, databaseLocation, operatorName } from './locations.js';
@@ -35,12 +40,49 @@ export async function openSession(io: Io, global: GlobalOptions, create: boolean
   const database = existingDatabase(io, global, create);
   // `init` (create) may bring a PostgreSQL schema up to date; other commands refuse one that is
   // behind and point at `iron-secrets migrate`.
-  const manager = await SecretsManager.open({
-    database: database.path,
-    env: io.env,
-    migrate: create || undefined,
-  });
+  const manager = await missingPostgresDatabase(() =>
+    SecretsManager.open({
+      database: database.path,
+      env: io.env,
+      migrate: create || undefined,
+    }),
+  );
   return { manager, database, requester: { role: 'admin', id: operatorName() } };
+}
+
+/** PostgreSQL's SQLSTATE for a connection to a database that does not exist. */
+const INVALID_CATALOG_NAME = '3D000';
+
+/**
+ * Runs `open`, turning a PostgreSQL "database does not exist" into DATABASE_NOT_FOUND (exit 3),
+ * like a SQLite file that does not exist: the server answered, the database is not there.
+ */
+async function missingPostgresDatabase<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (
+      isIronSecretsError(error) &&
+      error.code === 'STORAGE_UNAVAILABLE' &&
+      sqlStateOf(error) === INVALID_CATALOG_NAME
+    ) {
+      throw new CliError('DATABASE_NOT_FOUND', error.message, {
+        hint: 'create the database on the server (createdb), then run `iron-secrets init`; or check --db and IRON_SECRETS_DB',
+      });
+    }
+    throw error;
+  }
+}
+
+/** The SQLSTATE of a PostgreSQL error somewhere in `error`'s cause chain, if any. */
+function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 /**
