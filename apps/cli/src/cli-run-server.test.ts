@@ -126,7 +126,9 @@ describe('iron-secrets run --server', () => {
       remote(tokens.agent!),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot reach https:\/\/127\.0\.0\.1:\d+: TLS failed/);
+    expect(result.stderr).toMatch(
+      /cannot reach https:\/\/127\.0\.0\.1:\d+: TLS failed: the server does not speak TLS on that port/,
+    );
     expect(result.stderr).not.toMatch(/INTERNAL|report it/);
   });
 });

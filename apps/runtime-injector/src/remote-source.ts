@@ -247,7 +247,11 @@ function networkCause(error: unknown, timeoutMs: number): string {
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = (cause as { code?: unknown } | undefined)?.code;
-  const message = (cause instanceof Error ? cause.message : String(cause)).slice(0, MAX_CAUSE_LENGTH);
+  // One line, short: OpenSSL's messages span lines and name its source files.
+  const message = (cause instanceof Error ? cause.message : String(cause))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_CAUSE_LENGTH);
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (is the server running on that port?)';
@@ -260,6 +264,8 @@ function networkCause(error: unknown, timeoutMs: number): string {
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return 'connection closed by the server';
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return `TLS failed: the server does not speak TLS on that port (an http:// server?) (${code})`;
   }
   if (
     typeof code === 'string' &&
