@@ -262,7 +262,9 @@ describe('bad input: a clean error, the documented exit code, nothing changed', 
     const result = await box.run(['import', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `error: ${file} line 2: the quoted value starting here is never closed (INVALID_INPUT)\nhint: nothing was imported\n`,
+      `${file} line 2: the quoted value starting here is never closed\n` +
+        `error: ${file} has 1 malformed line (line 2) (INVALID_INPUT)\n` +
+        'hint: fix them, or pass --skip-invalid to import the rest; nothing was imported\n',
     );
     expect(box.fingerprint()).toBe(before);
   });
