@@ -28,6 +28,7 @@ export {
   checkpointSignedBytes,
   parseCheckpoint,
 } from './lib/checkpoint.js';
+export { Doorbell } from './lib/doorbell.js';
 export type { RotationOptions } from './lib/rotation-options.js';
 export type { TokenWatch, TokenWatchEndReason } from './lib/token-watch.js';
 export {

@@ -5,7 +5,7 @@
  * with keep-alive comments. The runtime injector's remote source rotates agents from it. The
  * stream ends when its token is revoked or expires (see token-stream).
  */
-import { type Environment, isIronSecretsError, type SecretsManager } from '@iron/secrets-core';
+import { Doorbell, type Environment, isIronSecretsError, type SecretsManager } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
 import { errorJson } from '../error-response.js';
 import { BEARER, EnvironmentQuery } from '../schemas.js';
@@ -41,7 +41,7 @@ export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closin
       return errorJson(c, 403, 'ACCESS_DENIED', `this token may not reach '${environment}'`);
     }
     const life = await TokenStream.open(c, manager, closing);
-    const wake = new Wake();
+    const wake = new Doorbell();
     life.signal.addEventListener('abort', () => wake.ring(), { once: true });
     // Subscribed before the starting point is read: a change committed in between is announced.
     // The feed also wakes its watchers for what is not a change (on SQLite, any audit entry):
@@ -97,36 +97,4 @@ export function registerEventRoutes(app: ApiApp, manager: SecretsManager, closin
       () => subscription.close(),
     );
   });
-}
-
-/** A doorbell: `ring()` wakes the one `wait()`, or the next one if nobody is waiting. */
-class Wake {
-  #rung = false;
-  #resolve: ((rang: boolean) => void) | undefined;
-
-  ring(): void {
-    if (this.#resolve) {
-      const resolve = this.#resolve;
-      this.#resolve = undefined;
-      resolve(true);
-    } else this.#rung = true;
-  }
-
-  /** Resolves true when rung, false after `timeoutMs` without a ring. */
-  wait(timeoutMs: number): Promise<boolean> {
-    if (this.#rung) {
-      this.#rung = false;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#resolve = undefined;
-        resolve(false);
-      }, timeoutMs);
-      this.#resolve = (rang) => {
-        clearTimeout(timer);
-        resolve(rang);
-      };
-    });
-  }
 }
