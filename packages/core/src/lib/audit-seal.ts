@@ -126,6 +126,22 @@ export function openSealed<T>(chainKey: Uint8Array, label: 'head' | 'history', s
   return JSON.parse(parsed.body) as T;
 }
 
+/**
+ * The head, which every sealed installation has: INTEGRITY_VIOLATION when it is missing (deleted
+ * from the database) or does not verify. Whatever links to it (an append, a rotation anchor, a
+ * checkpoint) would otherwise seal an attacker's truncation as the truth.
+ */
+export async function readHead(tx: Transaction, chainKey: Uint8Array): Promise<AuditHead> {
+  const head = await readSealed<AuditHead>(tx, chainKey, 'head');
+  if (head === undefined) {
+    throw new IronSecretsError(
+      'INTEGRITY_VIOLATION',
+      "the audit trail's head record is missing: it was deleted from the database; run `iron-secrets audit verify` and restore the database from a backup",
+    );
+  }
+  return head;
+}
+
 /** Writes the head (replacing the previous one) inside `tx`. */
 export function writeHead(tx: Transaction, chainKey: Uint8Array, head: AuditHead): Promise<void> {
   const body = { lastId: head.lastId, count: head.count, hash: head.hash, digest: head.digest };

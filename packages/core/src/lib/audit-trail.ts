@@ -7,7 +7,7 @@ import { type AuditOperation, type AuditRecord, type ChainLink, chainAuditRecord
 import { authorize, type Operation, type Requester, type Target } from '@iron/secrets-rbac';
 import type { Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
-import { type AuditHead, readSealed, writeHead } from './audit-seal.js';
+import { type AuditHead, readHead, writeHead } from './audit-seal.js';
 import type { ManagerContext } from './context.js';
 import { assertCurrentMasterKey } from './master-key-binding.js';
 
@@ -61,19 +61,12 @@ export async function appendAudit(
   records: readonly AuditRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
-  let head: AuditHead | undefined;
+  let head: AuditHead;
   try {
-    head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
+    head = await readHead(tx, context.auditChainKey);
   } catch (error) {
     await assertCurrentMasterKey(context, tx);
     throw error;
-  }
-  if (head === undefined) {
-    await assertCurrentMasterKey(context, tx);
-    throw new IronSecretsError(
-      'INTEGRITY_VIOLATION',
-      "the audit trail's head record is missing: it was deleted from the database; run `iron-secrets audit verify` and restore the database from a backup",
-    );
   }
   let prev: ChainLink = head;
   const chained = records.map((record) => {

@@ -6,7 +6,7 @@
  */
 import { Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { type AuditHead, readHistory, readSealed, writeHistory } from '../lib/audit-seal.js';
+import { readHead, readHistory, writeHistory } from '../lib/audit-seal.js';
 import {
   newSigningKey,
   openSigningKey,
@@ -65,13 +65,7 @@ async function signHead(context: ManagerContext): Promise<Checkpoint | typeof RA
     return await context.storage.transaction(async (tx) => {
       await assertCurrentMasterKey(context, tx);
       if ((await tx.meta.get(SIGNING_KEY_SETTING)) !== stored) return RACED;
-      const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
-      if (head === undefined) {
-        throw new IronSecretsError(
-          'INTEGRITY_VIOLATION',
-          "the audit trail's head record is missing: it was deleted from the database; restore the database from a backup",
-        );
-      }
+      const head = await readHead(tx, context.auditChainKey);
       const history = await readHistory(tx, context.auditChainKey);
       const signingKeys = fresh
         ? [

@@ -31,14 +31,7 @@ import type { SecretRow, SecretUpdate, Transaction } from '@iron/secrets-storage
 import { IronSecretsError } from '../errors.js';
 import { tokenMac, tokenRowIntact } from '../lib/access-token.js';
 import { AUDIT_CHAIN_KEY_SETTING, newAuditChainKey } from '../lib/audit-chain-key.js';
-import {
-  type AuditHead,
-  type AuditHistory,
-  readHistory,
-  readSealed,
-  writeHead,
-  writeHistory,
-} from '../lib/audit-seal.js';
+import { type AuditHistory, readHead, readHistory, writeHead, writeHistory } from '../lib/audit-seal.js';
 import {
   newSigningKey,
   openSigningKey,
@@ -188,13 +181,7 @@ async function rekeyTrail(
   tx: Transaction,
   signing: SigningHandover,
 ): Promise<void> {
-  const head = await readSealed<AuditHead>(tx, context.auditChainKey, 'head');
-  if (head === undefined) {
-    throw new IronSecretsError(
-      'INTEGRITY_VIOLATION',
-      "the audit trail's head record is missing: it was deleted from the database; restore the database from a backup before rotating",
-    );
-  }
+  const head = await readHead(tx, context.auditChainKey);
   const history = await readHistory(tx, context.auditChainKey);
   for (const row of await tx.tokens.list()) {
     if (tokenRowIntact(context.auditChainKey, row))
