@@ -80,6 +80,7 @@ export {
   reservedNameReason,
 } from './reserved-names.js';
 export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
+export { isRouteReservedName, ROUTE_RESERVED_NAMES } from './route-reserved-names.js';
 export { SecretRedactor } from './secret-redactor.js';
 export { type OpenOptions, SecretsManager } from './secrets-manager.js';
 export { auditEntryJson, isoSeconds, secretJson } from './wire-format.js';

@@ -5,6 +5,7 @@
 import { ENVIRONMENTS, type Environment, isEnvironment } from '@iron/secrets-rbac';
 import { IronSecretsError } from './errors.js';
 import { reservedNameMatch } from './reserved-names.js';
+import { isRouteReservedName } from './route-reserved-names.js';
 
 /**
  * A secret name: a letter or underscore, then letters, digits and underscores. The shape of an
@@ -61,7 +62,8 @@ export function assertSecretName(name: unknown): asserts name is string {
 }
 
 /**
- * Throws RESERVED_SECRET_NAME when a secret may not be written under `name` (R10), saying why.
+ * Throws RESERVED_SECRET_NAME when a secret may not be written under `name` (R10, or a path
+ * segment of the HTTP API's routes under `/api/secrets/`: see `route-reserved-names.ts`), saying why.
  * Checked after {@link assertSecretName}, wherever a name is written; never where one is read or
  * deleted, so that a row written before the rule can still be cleaned up. A name matching one of
  * the table's names is echoed (it is a word anyone can read there); one matching a prefix is
@@ -74,6 +76,12 @@ export function assertSecretName(name: unknown): asserts name is string {
  * ```
  */
 export function assertUnreservedName(name: string): void {
+  if (isRouteReservedName(name)) {
+    throw new IronSecretsError(
+      'RESERVED_SECRET_NAME',
+      `${name} is a reserved name: the HTTP API serves GET /api/secrets/${name} itself, so a secret under it could not be read over HTTP; choose another name (names are case-sensitive: ${name.toUpperCase()} is allowed)`,
+    );
+  }
   const match = reservedNameMatch(name);
   if (match === undefined) return;
   const subject =
