@@ -4,10 +4,13 @@
  * bearer tokens on every route but a few public ones, JSON errors, security headers, an access
  * log, health checks, the OpenAPI 3.1 document.
  */
+import type { IncomingMessage } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { DEFAULT_MAX_VALUE_BYTES, type SecretsManager } from '@iron/secrets-core';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AuthVariables, bearerAuth, FailureLimiter } from './auth.js';
 import { errorJson, errorResponse } from './error-response.js';
@@ -21,6 +24,7 @@ import { registerMetaRoutes } from './routes/meta.js';
 import { registerPanelRoutes } from './routes/panel.js';
 import { registerSecretRoutes } from './routes/secrets.js';
 import { registerSessionRoute } from './routes/session.js';
+import { StorageFailureLog } from './storage-failure-log.js';
 
 /** The app's context: who is asking, once authenticated. */
 export type ApiEnv = { Variables: AuthVariables };
@@ -73,6 +77,7 @@ export function createApi(options: ApiOptions): ApiApp {
   });
 
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  app.use('*', closeIfAnsweredEarly);
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -80,6 +85,12 @@ export function createApi(options: ApiOptions): ApiApp {
     options.log?.(
       `${c.req.method} ${c.req.routePath} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms token=${tokenId}`,
     );
+  });
+  // A storage failure is logged once per cause (in errorResponse), and its end once, here.
+  const failures = new StorageFailureLog(options.log);
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.status < 500) failures.succeeded(`${c.req.method} ${routePath(c, -1)}`);
   });
   app.use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store');
@@ -109,8 +120,11 @@ export function createApi(options: ApiOptions): ApiApp {
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorJson(c, 413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`),
+      onError: (c) => {
+        // The rest of the body is never read: this connection cannot carry another request.
+        c.header('Connection', 'close');
+        return errorJson(c, 413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`);
+      },
     }),
   );
   app.use('/api/*', refuseDuplicateJsonKeys);
@@ -136,10 +150,24 @@ export function createApi(options: ApiOptions): ApiApp {
         status === 400 ? 'the body is not valid JSON' : 'the request is invalid',
       );
     }
-    return errorResponse(c, error, options.log);
+    return errorResponse(c, error, options.log, failures);
   });
   return app;
 }
+
+/**
+ * `Connection: close` on an answer sent before the whole request has arrived: a refusal (401,
+ * 413, 415, 429...) that does not wait for the body. The server stops reading such a body a
+ * moment later and closes the connection; a keep-alive client told otherwise would send its next
+ * request on a connection that is about to be cut, and that request would fail (undici:
+ * UND_ERR_SOCKET) instead of going out on a fresh one. Told `close`, it opens a new connection.
+ * Only on Node (`incoming` is @hono/node-server's request); `app.request` has no connection.
+ */
+const closeIfAnsweredEarly: MiddlewareHandler = async (c, next) => {
+  await next();
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming !== undefined && !incoming.complete) c.res.headers.set('Connection', 'close');
+};
 
 /** The panel's policy: its own script and style only, no framing, no third parties. */
 const CONTENT_SECURITY_POLICY = {
