@@ -83,9 +83,19 @@ export const Verification = z
 
 export const EnvironmentQuery = z.strictObject({ environment: Environment });
 export const OptionalEnvironmentQuery = z.strictObject({ environment: Environment.optional() });
-export const ListQuery = z.strictObject({
+/** Whether a listing hands out values (admins); on a read of one name, accepted and ignored. */
+const Reveal = z.enum(['true', 'false']).optional().openapi({ example: 'true' });
+export const ListQuery = z.strictObject({ environment: Environment, reveal: Reveal });
+/**
+ * A read of one name: `reveal` is accepted so that a client may send a listing's parameters
+ * unchanged, and ignored: naming one secret is an explicit read (an admin gets its value).
+ */
+export const ReadQuery = z.strictObject({
   environment: Environment,
-  reveal: z.enum(['true', 'false']).optional(),
+  reveal: Reveal.openapi({
+    description:
+      'ignored: a read of one name always returns what the role may see (admins and agents the value)',
+  }),
 });
 export const AuditQuery = z.strictObject({
   secret_name: SecretName.optional(),

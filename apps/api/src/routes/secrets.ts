@@ -16,6 +16,7 @@ import {
   ListedSecret,
   ListQuery,
   NameParam,
+  ReadQuery,
   SecretValue,
   UpdateSecretBody,
 } from '../schemas.js';
@@ -68,7 +69,7 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       method: 'get',
       path: '/api/secrets/{name}',
       security: BEARER,
-      request: { params: NameParam, query: EnvironmentQuery },
+      request: { params: NameParam, query: ReadQuery },
       responses: {
         200: jsonResponse(SecretValue, 'the value (masked for viewers)'),
         ...errors,
