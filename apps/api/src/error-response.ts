@@ -7,6 +7,7 @@ import { type ErrorCode, isIronSecretsError } from '@iron/secrets-core';
 import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { StorageFailureLog } from './storage-failure-log.js';
 
 /**
  * Every code of the library, decided. `satisfies Record<ErrorCode, ...>` makes this fail to
@@ -80,13 +81,21 @@ export function errorJson(c: Context, status: ContentfulStatusCode, code: string
  * client got wrong; for a server-side failure the code and a message that names nothing
  * internal, with the details in the log.
  */
-export function errorResponse(c: Context, error: unknown, log: ErrorLog): Response {
+export function errorResponse(
+  c: Context,
+  error: unknown,
+  log: ErrorLog,
+  failures?: StorageFailureLog,
+): Response {
   // The route that would have answered (its pattern, never the path with a secret's name), also
   // when a middleware such as authentication threw before it ran.
   const where = `${c.req.method} ${routePath(c, -1)}`;
   if (isIronSecretsError(error)) {
     const status = statusOf(error.code);
     if (status < 500) return errorJson(c, status, error.code, error.message);
+    // A database that fails (read-only, full, gone) fails every request alike: logged once per
+    // cause, with the driver's code rather than its free-text message.
+    if (failures?.failed(error, where)) return errorJson(c, status, error.code, serverMessage(error.code));
     // The library's messages never hold a value, a key or a token (its contract), so the log may
     // have them; the client may not: they can name the database and its host.
     log?.(`ERROR ${error.code} ${where}: ${error.message.slice(0, 500)}${hintFor(error.code)}`);

@@ -24,6 +24,8 @@ import { CliError, ExitWith } from './lib/cli-error.js';
 import { type CommandRegistrar, examples } from './lib/command.js';
 import { EXIT_CODES_HELP, ExitCode } from './lib/exit-codes.js';
 import type { Io } from './lib/io.js';
+import { databaseLocation } from './lib/locations.js';
+import type { GlobalOptions } from './lib/open-manager.js';
 import { reportError } from './lib/report-error.js';
 
 /**
@@ -99,7 +101,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Ok;
       return reportError(io, usageError(error));
     }
-    return reportError(io, error);
+    return reportError(io, error, () => databaseLocation(io, program.opts<GlobalOptions>().db));
   }
 }
 

@@ -4,6 +4,7 @@
  * Messages say what was expected and how to fix it; they never contain a secret value, a key or
  * a token.
  */
+import type { StorageFailure } from '@iron/secrets-storage';
 
 /**
  * Every code an {@link IronSecretsError} can carry. Apps map them to exit codes and HTTP statuses;
@@ -74,11 +75,23 @@ export type ErrorCode =
  */
 export class IronSecretsError extends Error {
   readonly code: ErrorCode;
+  /**
+   * For `STORAGE_FAILED` and `STORAGE_UNAVAILABLE` caused by the database driver: what kind of
+   * failure it was (`busy`, `read-only`, `disk-full`, `connection`, `other`) and the driver's own
+   * code (`SQLITE_FULL`, SQLSTATE `25006`, `EROFS`), a fixed word safe to log, unlike a driver's
+   * message. Undefined otherwise.
+   */
+  readonly failure: StorageFailure | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; failure?: StorageFailure | undefined },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.failure = options?.failure;
   }
 }
 

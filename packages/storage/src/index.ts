@@ -37,3 +37,8 @@ export type {
 } from './storage.js';
 export type { StorageErrorCode } from './storage-error.js';
 export { StorageError } from './storage-error.js';
+export {
+  classifyStorageFailure,
+  type StorageFailure,
+  type StorageFailureKind,
+} from './storage-failure.js';

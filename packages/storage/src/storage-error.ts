@@ -2,6 +2,7 @@
  * @module storage-error
  * Errors of the storage layer. Core translates them into its own errors.
  */
+import { classifyStorageFailure, type StorageFailure } from './storage-failure.js';
 
 /** What went wrong in storage, as a stable code. */
 export type StorageErrorCode =
@@ -28,10 +29,16 @@ export type StorageErrorCode =
  */
 export class StorageError extends Error {
   readonly code: StorageErrorCode;
+  /**
+   * What kind of failure the driver's error under it was (busy, read-only, disk full, connection),
+   * with the driver's code; undefined for a failure of our own making (no driver error beneath).
+   */
+  readonly failure: StorageFailure | undefined;
 
   constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+    this.failure = options?.cause === undefined ? undefined : classifyStorageFailure(options.cause);
   }
 }

@@ -8,6 +8,8 @@ import { isIronSecretsError } from '@iron/secrets-core';
 import { CliError } from './cli-error.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { type Io, note } from './io.js';
+import type { DatabaseLocation } from './locations.js';
+import { storageHint } from './storage-hint.js';
 import { painterFor } from './style.js';
 
 /** What to suggest after a library error, by code. */
@@ -23,12 +25,14 @@ const HINTS: Partial<Record<string, string>> = {
     'the stored ciphertext does not open with this key: the database may have been tampered with; run `iron-secrets audit verify` and restore from a backup',
   INTEGRITY_VIOLATION:
     'restore the database from a backup; `iron-secrets audit verify` shows what else is affected',
-  STORAGE_FAILED: 'if another process holds the database, try again in a moment',
   SCHEMA_TOO_NEW: 'this database was written by a newer version of iron-secrets; upgrade to use it',
 };
 
-/** Reports `error` on stderr and returns the exit status for it. */
-export function reportError(io: Io, error: unknown): number {
+/**
+ * Reports `error` on stderr and returns the exit status for it. `database` is where the command
+ * looked for the database, for the hint after a storage failure.
+ */
+export function reportError(io: Io, error: unknown, database?: () => DatabaseLocation): number {
   const paint = painterFor(io, io.stderr);
   const debug = io.env.IRON_SECRETS_DEBUG === '1';
   let code: string;
@@ -40,7 +44,10 @@ export function reportError(io: Io, error: unknown): number {
   } else if (isIronSecretsError(error)) {
     code = error.code;
     message = error.message;
-    hint = HINTS[code];
+    hint =
+      code === 'STORAGE_FAILED' || code === 'STORAGE_UNAVAILABLE'
+        ? storageHint(error, database?.())
+        : HINTS[code];
     exitCode = exitCodeFor(code);
   } else {
     code = 'INTERNAL';

@@ -11,7 +11,9 @@ import { IronSecretsError } from '../errors.js';
 export function translateError(error: unknown): unknown {
   if (error instanceof IronSecretsError) return error;
   if (error instanceof CryptoError) return new IronSecretsError(error.code, error.message, { cause: error });
-  if (error instanceof StorageError) return new IronSecretsError(error.code, error.message, { cause: error });
+  if (error instanceof StorageError) {
+    return new IronSecretsError(error.code, error.message, { cause: error, failure: error.failure });
+  }
   return error;
 }
 
