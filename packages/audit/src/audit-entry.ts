@@ -23,6 +23,28 @@ export const AuditOperation = {
 export type AuditOperation = (typeof AuditOperation)[keyof typeof AuditOperation];
 
 /**
+ * What a READ handed out (issue 15), so "who saw the plaintext of X" has an exact answer: the
+ * full `value` (a get, a revealed or an agent's listing, an injection), only the `masked` form,
+ * or `none` (a names-only listing). A refused READ records what it asked for.
+ *
+ * @example
+ * ```ts
+ * Disclosure.Value; // 'value'
+ * ```
+ */
+export const Disclosure = {
+  Value: 'value',
+  Masked: 'masked',
+  None: 'none',
+} as const;
+
+/** One of `'value' | 'masked' | 'none'`. */
+export type Disclosure = (typeof Disclosure)[keyof typeof Disclosure];
+
+/** Every {@link Disclosure}, for parsing filters. */
+export const DISCLOSURES: readonly Disclosure[] = Object.freeze(Object.values(Disclosure));
+
+/**
  * The facts an audit entry records, before it joins the chain. Never holds a secret value, not
  * even masked (RULINGS R3).
  */
@@ -47,6 +69,11 @@ export interface AuditRecord {
    * `audit verify` compares it with the secret rows to find one rolled back to an older ciphertext.
    */
   readonly secretVersion: number | null;
+  /**
+   * What a READ handed out; null for every other operation (and in entries from before 0.3.1,
+   * which did not record it: a listing then was a READ of each secret, value or not).
+   */
+  readonly disclosure: Disclosure | null;
 }
 
 /** An audit record linked into the hash chain. */

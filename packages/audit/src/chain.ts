@@ -20,6 +20,9 @@ export const AUDIT_CHAIN_KEY_BYTES = 32;
  * unambiguous (quoted and escaped), so no two different entries encode alike. Version 2 adds the
  * secret's version; an entry without one (every entry before 0.3) keeps version 1, so old
  * entries verify unchanged, and the version number inside the array keeps the two apart.
+ * Version 3 adds what a READ handed out (`disclosure`, 0.3.1): a READ's entry without it is a
+ * version 1 or 2 entry, so every earlier entry still verifies, and no one can turn a `value`
+ * READ into a `masked` one without breaking the chain.
  */
 function canonical(record: AuditRecord, prevHash: string): string {
   const fields = [
@@ -34,6 +37,9 @@ function canonical(record: AuditRecord, prevHash: string): string {
     record.success,
     record.errorMessage,
   ];
+  if (record.disclosure !== null) {
+    return JSON.stringify([3, ...fields, record.secretVersion, record.disclosure]);
+  }
   return record.secretVersion === null
     ? JSON.stringify([1, ...fields])
     : JSON.stringify([2, ...fields, record.secretVersion]);

@@ -13,6 +13,10 @@
  *       secretName, environment, requesterRole, agentId, requesterId, success, errorMessage,
  *       secretVersion, hash])
  *
+ * and, for an entry that records what a READ handed out (0.3.1), `disclosure` as a 13th element
+ * after `hash`. The array's length tells the two forms apart, so no entry of one form hashes
+ * like an entry of the other.
+ *
  * JSON.stringify of strings, integers, booleans and null is the same in every language that
  * writes minimal JSON (no spaces; non-ASCII characters as themselves, UTF-8).
  */
@@ -33,7 +37,7 @@ export const AUDIT_DIGEST_PREFIX = 'iron-secrets/audit-digest/v1\n';
  * ```
  */
 export function digestAuditEntry(entry: AuditRecord & { readonly hash: string }, prevDigest: string): string {
-  const bytes = JSON.stringify([
+  const fields: unknown[] = [
     prevDigest,
     entry.timestamp,
     entry.operation,
@@ -46,7 +50,9 @@ export function digestAuditEntry(entry: AuditRecord & { readonly hash: string },
     entry.errorMessage,
     entry.secretVersion,
     entry.hash,
-  ]);
+  ];
+  if (entry.disclosure !== null) fields.push(entry.disclosure);
+  const bytes = JSON.stringify(fields);
   return createHash('sha256')
     .update(AUDIT_DIGEST_PREFIX + bytes, 'utf8')
     .digest('hex');

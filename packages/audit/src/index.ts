@@ -4,7 +4,7 @@
  */
 
 export type { AuditRecord, ChainedAuditRecord, StoredAuditEntry } from './audit-entry.js';
-export { AuditOperation, GENESIS_HASH, NO_SECRET_NAME } from './audit-entry.js';
+export { AuditOperation, DISCLOSURES, Disclosure, GENESIS_HASH, NO_SECRET_NAME } from './audit-entry.js';
 export {
   AUDIT_CHAIN_KEY_BYTES,
   type ChainLink,

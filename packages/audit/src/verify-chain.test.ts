@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AuditRecord, GENESIS_HASH, type StoredAuditEntry } from './audit-entry.js';
@@ -20,6 +20,7 @@ function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
     success: true,
     errorMessage: null,
     secretVersion: 3,
+    disclosure: null,
     ...overrides,
   };
 }
@@ -35,7 +36,7 @@ function chain(records: AuditRecord[], firstId = 1, prevHash = GENESIS_HASH): St
 
 const log = chain([
   record({ operation: 'CREATE', requesterRole: 'admin', agentId: null }),
-  record(),
+  record({ disclosure: 'value' }),
   record({ operation: 'UPDATE', requesterRole: 'admin', agentId: null }),
   record({ success: false, errorMessage: 'access denied' }),
 ]);
@@ -64,6 +65,9 @@ describe('audit hash chain', () => {
     ['errorMessage', 'edited'],
     ['secretVersion', 2],
     ['secretVersion', null],
+    ['disclosure', 'masked'],
+    ['disclosure', 'none'],
+    ['disclosure', null],
   ] as const)('detects an edited %s', (field, value) => {
     const edited = log.map((entry, index) => (index === 1 ? { ...entry, [field]: value } : entry));
     expect(verifyAuditChain(key, edited)).toMatchObject({
@@ -156,6 +160,59 @@ describe('audit hash chain', () => {
       entry.hash,
     ])}`;
     expect(entry.digest).toBe(createHash('sha256').update(bytes, 'utf8').digest('hex'));
+  });
+
+  it('an entry with a disclosure has it in its digest, as a 13th element', () => {
+    const entry = log[1]!;
+    const bytes = `iron-secrets/audit-digest/v1\n${JSON.stringify([
+      log[0]!.digest,
+      entry.timestamp,
+      entry.operation,
+      entry.secretName,
+      entry.environment,
+      entry.requesterRole,
+      entry.agentId,
+      entry.requesterId,
+      entry.success,
+      entry.errorMessage,
+      entry.secretVersion,
+      entry.hash,
+      'value',
+    ])}`;
+    expect(entry.digest).toBe(createHash('sha256').update(bytes, 'utf8').digest('hex'));
+  });
+
+  it('the public digest chain catches a READ turned from value into masked (keyed hash unchecked)', () => {
+    const edited = log.map((entry, index) =>
+      index === 1 ? { ...entry, disclosure: 'masked' as const } : entry,
+    );
+    expect(verifyAuditChain(key, edited, null, { keyedAfter: 4 })).toMatchObject({
+      ok: false,
+      firstBadId: 2,
+    });
+  });
+
+  it('an entry without a disclosure hashes exactly as before 0.3.1 (version 2 canonical form)', () => {
+    const r = record();
+    const before = createHmac('sha256', key)
+      .update(
+        JSON.stringify([
+          2,
+          GENESIS_HASH,
+          r.timestamp,
+          r.operation,
+          r.secretName,
+          r.environment,
+          r.requesterRole,
+          r.agentId,
+          r.requesterId,
+          r.success,
+          r.errorMessage,
+          r.secretVersion,
+        ]),
+      )
+      .digest('hex');
+    expect(hashAuditRecord(key, r, GENESIS_HASH)).toBe(before);
   });
 
   it('refuses a key of the wrong size', () => {

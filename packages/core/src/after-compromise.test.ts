@@ -119,6 +119,7 @@ describe('finding 1: a master-key rotation replaces every key the old one protec
         success: r.success === 1 || r.success === true,
         errorMessage: r.error_message as string | null,
         secretVersion: r.secret_version === null ? null : Number(r.secret_version),
+        disclosure: (r.disclosure ?? null) as 'value' | null,
       };
       const entry = chainAuditRecord(oldChainKey, record, prev);
       await raw(

@@ -56,11 +56,12 @@ describe('FR-8: audit logging', () => {
     expect(
       (await manager.auditLog({ since: new Date('2026-03-01T12:00:00Z') })).map((e) => e.secretName),
     ).toEqual(['B']);
-    expect((await manager.auditLog({ limit: 1 })).map((e) => e.secretName)).toEqual(['A']);
+    // Issue 15: limit alone is the newest N, as in the CLI and the API.
+    expect((await manager.auditLog({ limit: 1 })).map((e) => e.secretName)).toEqual(['B']);
     expect((await manager.auditLog({ limit: 1, latest: true })).map((e) => e.secretName)).toEqual(['B']);
     await manager.createSecret('C', 'value-c', 'staging');
     expect((await manager.auditLog({ limit: 2, latest: true })).map((e) => e.secretName)).toEqual(['B', 'C']);
-    const first = (await manager.auditLog({ limit: 1 }))[0]!;
+    const first = (await manager.auditLog({ afterId: 0, limit: 1 }))[0]!;
     expect((await manager.auditLog({ afterId: first.id })).map((e) => e.secretName)).toEqual(['B', 'C']);
     await expect(manager.auditLog({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(manager.auditLog({ since: new Date('nope') })).rejects.toMatchObject({

@@ -4,7 +4,7 @@
  * and scope checks (FR-6.3), a hash-chained audit trail, masking, and environments.
  */
 
-export { AuditOperation } from '@iron/secrets-audit';
+export { AuditOperation, Disclosure } from '@iron/secrets-audit';
 export { generateMasterKey } from '@iron/secrets-crypto';
 export type { Requester } from '@iron/secrets-rbac';
 export {
@@ -44,7 +44,8 @@ export {
   masterKeyFromEnvironment,
 } from './master-key-source.js';
 export { type MigrationReport, migrateDatabase } from './migrate-database.js';
-export type { AuditEntry, AuditLogQuery } from './operations/audit-log.js';
+export type { AuditEntry, AuditFilters, AuditLogQuery } from './operations/audit-log.js';
+export type { SecretNameListing } from './operations/list-secret-names.js';
 export type { AuditPublicKey } from './operations/audit-public-keys.js';
 export type { SecretChangeEvent } from './operations/changes.js';
 export type { CreateSecretOptions } from './operations/create-secret.js';

@@ -39,6 +39,7 @@ import {
   importSecrets,
   type SecretEntry,
 } from './operations/import-secrets.js';
+import { listSecretNames, type SecretNameListing } from './operations/list-secret-names.js';
 import { type ListSecretsOptions, listSecrets } from './operations/list-secrets.js';
 import { listTokens } from './operations/list-tokens.js';
 import { type PruneAuditLogOptions, pruneAuditLog } from './operations/prune-audit-log.js';
@@ -305,11 +306,29 @@ export class SecretsManager {
   }
 
   /**
-   * FR-8.4: audit entries, oldest first.
+   * The secrets of one environment by name, with expiry and rotation, and no value at all (not
+   * even masked): for agents and tools that must know what exists without seeing it. Allowed
+   * wherever the role may list; audited as a READ of each secret that handed out `none`.
+   *
+   * @example
+   * ```ts
+   * const names = (await manager.listSecretNames('agent', 'production')).map((s) => s.name);
+   * ```
+   */
+  listSecretNames(requester: RequesterInput | undefined, environment: string): Promise<SecretNameListing[]> {
+    return this.#run((context) => listSecretNames(context, requester, environment));
+  }
+
+  /**
+   * FR-8.4: audit entries, shown oldest first: the newest `limit` (default 10,000); with
+   * `beforeId` the newest older than it; with `afterId` the oldest newer than it. Filters run
+   * before the limit, the requester's scope included.
    *
    * @example
    * ```ts
    * const reads = await manager.auditLog({ secretName: 'OPENAI_API_KEY', since: new Date(Date.now() - 86_400_000) });
+   * // Who saw the plaintext of DB_PASSWORD:
+   * await manager.auditLog({ secretName: 'DB_PASSWORD', operation: 'READ', disclosure: 'value', success: true });
    * ```
    */
   auditLog(query?: AuditLogQuery): Promise<AuditEntry[]> {

@@ -60,5 +60,6 @@ export function auditEntryJson(entry: AuditEntry) {
     hash: entry.hash,
     secret_version: entry.secretVersion,
     digest: entry.digest,
+    disclosure: entry.disclosure,
   };
 }

@@ -61,6 +61,8 @@ export interface AuditRow {
   readonly secretVersion: number | null;
   /** The entry's public SHA-256 chain digest; null in entries written before 0.3. */
   readonly digest: string | null;
+  /** What a READ handed out; null for other operations and in entries written before 0.3.1. */
+  readonly disclosure: 'value' | 'masked' | 'none' | null;
 }
 
 /** An audit entry as read back, with its position in the log. */
@@ -78,6 +80,15 @@ export interface AuditQuery {
   readonly until?: number | undefined;
   /** Only entries after this id: for paging through a long log. */
   readonly afterId?: number | undefined;
+  /** Only entries before this id: for paging back from the newest. */
+  readonly beforeId?: number | undefined;
+  readonly operation?: AuditRow['operation'] | undefined;
+  readonly requesterRole?: AuditRow['requesterRole'] | undefined;
+  /** Only entries of this requester: its token id, user name (requester_id) or agent id. */
+  readonly requester?: string | undefined;
+  /** Only successful (true) or failed (false) operations. */
+  readonly success?: boolean | undefined;
+  readonly disclosure?: (AuditRow['disclosure'] & string) | undefined;
   /** At most this many entries: the oldest that match, or the newest with `latest`. */
   readonly limit?: number | undefined;
   /** Take the newest `limit` entries instead of the oldest (still returned oldest first). */

@@ -279,6 +279,35 @@ describe('FR-8.3: the audit log is append-only', () => {
     });
   });
 
+  it('filters entries by operation, role, requester, result, disclosure and before an id, in SQL', async () => {
+    await storage.transaction(async (tx) => {
+      await tx.audit.append([
+        auditRow({ operation: 'READ', requesterRole: 'agent', agentId: 'bot', disclosure: 'value' }),
+        auditRow({ operation: 'READ', requesterRole: 'viewer', requesterId: 'tok_v', disclosure: 'masked' }),
+        auditRow({
+          operation: 'READ',
+          requesterRole: 'agent',
+          agentId: 'bot',
+          success: false,
+          disclosure: 'none',
+        }),
+      ]);
+      const ids = async (query: Parameters<typeof tx.audit.query>[0]) =>
+        (await tx.audit.query(query)).map((e) => e.id);
+      expect(await ids({ operation: 'READ' })).toEqual([2, 3, 4, 5]);
+      expect(await ids({ requesterRole: 'viewer' })).toEqual([4]);
+      expect(await ids({ requester: 'bot' })).toEqual([3, 5]);
+      expect(await ids({ requester: 'tok_v' })).toEqual([4]);
+      expect(await ids({ success: false })).toEqual([5]);
+      expect(await ids({ success: true, operation: 'READ' })).toEqual([2, 3, 4]);
+      expect(await ids({ disclosure: 'value' })).toEqual([3]);
+      expect(await ids({ beforeId: 4 })).toEqual([1, 2, 3]);
+      expect(await ids({ beforeId: 5, latest: true, limit: 2 })).toEqual([3, 4]);
+      expect(await ids({ afterId: 1, beforeId: 4 })).toEqual([2, 3]);
+      expect((await tx.audit.query({ afterId: 2, limit: 1 }))[0]).toMatchObject({ disclosure: 'value' });
+    });
+  });
+
   it('prunes only an old prefix, through the gate, and anchors the rest', async () => {
     await storage.transaction(async (tx) => {
       await tx.audit.append([auditRow({ timestamp: 1_800_000_000, hash: 'b'.repeat(64) })]);
@@ -357,8 +386,9 @@ describe('opening', () => {
       { version: 3, name: '003_access_tokens' },
       { version: 4, name: '004_token_mac' },
       { version: 5, name: '005_audit_digest' },
+      { version: 6, name: '006_audit_disclosure' },
     ]);
-    expect(storage.migratedNow.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(storage.migratedNow.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('opens an existing database without re-applying migrations', async () => {

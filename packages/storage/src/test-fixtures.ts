@@ -41,6 +41,7 @@ export function auditRow(overrides: Partial<AuditRow> = {}): AuditRow {
     hash: 'a'.repeat(64),
     secretVersion: 1,
     digest: 'd'.repeat(64),
+    disclosure: null,
     ...overrides,
   };
 }

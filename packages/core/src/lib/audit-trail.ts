@@ -3,7 +3,13 @@
  * Writing audit entries: successes inside the transaction of their change (R3), failures in a
  * transaction of their own before the error reaches the caller.
  */
-import { type AuditOperation, type AuditRecord, type ChainLink, chainAuditRecord } from '@iron/secrets-audit';
+import {
+  type AuditOperation,
+  type AuditRecord,
+  type ChainLink,
+  chainAuditRecord,
+  type Disclosure,
+} from '@iron/secrets-audit';
 import { authorize, type Operation, type Requester, type Target } from '@iron/secrets-rbac';
 import type { Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
@@ -19,6 +25,8 @@ export interface AuditFacts {
   readonly environment: string | null;
   /** The secret's version written, deleted or read; omitted when none. */
   readonly secretVersion?: number | undefined;
+  /** What a READ hands out (or, refused, asked for); omitted for every other operation. */
+  readonly disclosure?: Disclosure | undefined;
 }
 
 /** Error messages are ours and hold no value; the cap keeps a runaway message from bloating the log. */
@@ -42,6 +50,7 @@ export function auditRecord(
     errorMessage: error ? `${error.code}: ${error.message}`.slice(0, MAX_ERROR_MESSAGE_LENGTH) : null,
     // A refused operation wrote and read no version.
     secretVersion: error === undefined ? (facts.secretVersion ?? null) : null,
+    disclosure: facts.disclosure ?? null,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Environment } from '@iron/secrets-rbac';
 import { reachesEnvironment, reachesSecret } from '@iron/secrets-rbac';
+import type { SecretChange } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import type { ManagerContext } from '../lib/context.js';
 import { wholeNumber } from '../limits.js';
@@ -28,7 +29,12 @@ export function changeSequence(context: ManagerContext): Promise<number> {
   return context.storage.transaction((tx) => tx.changes.latest(), { readOnly: true });
 }
 
-/** Changes after `seq`, oldest first, limited to what the requester may reach. */
+/**
+ * Changes after `seq`, oldest first, limited to what the requester may reach: up to `limit` of
+ * them. The scope is not SQL, so pages are read until `limit` changes passed it or the feed is
+ * exhausted: a scoped agent is not handed `[]` (read as "nothing new") while its changes wait
+ * behind others'.
+ */
 export async function changesSince(
   context: ManagerContext,
   seq: number,
@@ -39,18 +45,27 @@ export async function changesSince(
     throw new IronSecretsError('INVALID_ARGUMENT', 'seq must be a whole number, 0 or more');
   }
   const limit = wholeNumber(options.limit, 'limit', 1, MAX_CHANGES_LIMIT);
-  const changes = await context.storage.transaction((tx) => tx.changes.since(seq, limit), {
-    readOnly: true,
-  });
-  return changes
-    .filter(
-      (change) =>
-        reachesEnvironment(requester, change.environment as Environment) &&
-        reachesSecret(requester, change.name),
-    )
-    .map((change) => ({
-      ...change,
-      environment: change.environment as Environment,
-      changedAt: new Date(change.changedAt * 1000),
-    }));
+  const wanted = limit ?? MAX_CHANGES_LIMIT;
+  const reached = (change: SecretChange) =>
+    reachesEnvironment(requester, change.environment as Environment) && reachesSecret(requester, change.name);
+  const changes = await context.storage.transaction(
+    async (tx) => {
+      const found: SecretChange[] = [];
+      for (let cursor = seq; ; ) {
+        const page = await tx.changes.since(cursor, wanted);
+        for (const change of page) {
+          if (reached(change)) found.push(change);
+          if (found.length === wanted) return found;
+        }
+        if (page.length < wanted) return found;
+        cursor = page.at(-1)!.seq;
+      }
+    },
+    { readOnly: true },
+  );
+  return changes.map((change) => ({
+    ...change,
+    environment: change.environment as Environment,
+    changedAt: new Date(change.changedAt * 1000),
+  }));
 }

@@ -12,14 +12,22 @@
  * last id it kept: delivery is at least once, in id order.
  */
 import { Operation } from '@iron/secrets-rbac';
-import type { ChangeSubscription, StoredAuditRow, Transaction } from '@iron/secrets-storage';
+import type { AuditQuery, ChangeSubscription, StoredAuditRow, Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { authorizeOrThrow } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { Doorbell } from '../lib/doorbell.js';
-import { assertOptionalEnvironment, assertSecretName, wholeNumber } from '../limits.js';
+import { assertOptionalEnvironment, wholeNumber } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
-import { type AuditEntry, MAX_AUDIT_LIMIT, toAuditEntry, visibleTo } from './audit-log.js';
+import {
+  type AuditEntry,
+  type AuditFilters,
+  checkAuditFilters,
+  MAX_AUDIT_LIMIT,
+  readAuditEntries,
+  toAuditEntry,
+  visibleTo,
+} from './audit-log.js';
 
 /** Without a wake-up from the change feed, the log is read again after this long. */
 export const FOLLOW_POLL_MS = 500;
@@ -28,7 +36,7 @@ export const FOLLOW_POLL_MS = 500;
 const FOLLOW_PAGE = 1_000;
 
 /** Options of `followAuditLog`. */
-export interface FollowAuditLogOptions {
+export interface FollowAuditLogOptions extends AuditFilters {
   /** Resume: every entry after this id, oldest first, then new ones. */
   readonly afterId?: number | undefined;
   /**
@@ -36,10 +44,6 @@ export interface FollowAuditLogOptions {
    * Default 0: only entries committed from now on.
    */
   readonly backlog?: number | undefined;
-  /** Only entries about this secret. */
-  readonly secretName?: string | undefined;
-  /** Only entries in this environment. */
-  readonly environment?: string | undefined;
   /** Who follows; omitted, admin. Agents may not read the audit log. */
   readonly requester?: RequesterInput | undefined;
   /** Ends the following: the iteration ends, even while it waits. */
@@ -62,17 +66,15 @@ export interface AuditFollowHost {
   watchChanges(listener: () => void): Promise<ChangeSubscription>;
 }
 
-interface Filter {
-  readonly secretName: string | undefined;
-  readonly environment: string | undefined;
-}
+/** The filters of every read, in SQL (the same as `auditLog`'s). */
+type Filter = Omit<AuditQuery, 'limit'>;
 
 export async function followAuditLog(
   host: AuditFollowHost,
   options: FollowAuditLogOptions = {},
 ): Promise<AuditFollow> {
   const requester = toRequester(options.requester);
-  if (options.secretName !== undefined) assertSecretName(options.secretName);
+  const filter: Filter = checkAuditFilters(options);
   assertOptionalEnvironment(options.environment);
   const afterId = wholeNumber(options.afterId, 'afterId', 0, Number.MAX_SAFE_INTEGER);
   const backlog = wholeNumber(options.backlog, 'backlog', 0, MAX_AUDIT_LIMIT) ?? 0;
@@ -84,7 +86,6 @@ export async function followAuditLog(
   }
   // Refused before anything is opened; not audited, as reading the log is not (auditLog).
   authorizeOrThrow(requester, Operation.ReadAudit, { environment: options.environment });
-  const filter: Filter = { secretName: options.secretName, environment: options.environment };
   const visible = visibleTo(requester);
 
   const stop = new AbortController();
@@ -112,7 +113,7 @@ export async function followAuditLog(
         (tx) =>
           afterId !== undefined
             ? Promise.resolve({ rows: [], cursor: afterId, more: true })
-            : newest(tx, filter, backlog),
+            : newest(tx, filter, backlog, visible),
         { readOnly: true },
       ),
     );
@@ -160,9 +161,17 @@ interface Page {
   readonly more: boolean;
 }
 
-/** The newest `count` matching entries, and the log's head as the cursor, from one snapshot. */
-async function newest(tx: Transaction, filter: Filter, count: number): Promise<Page> {
-  const rows = count > 0 ? await tx.audit.query({ ...filter, limit: count, latest: true }) : [];
+/**
+ * The newest `count` matching entries the requester may see (`auditLog`'s rule), and the log's
+ * head as the cursor, from one snapshot.
+ */
+async function newest(
+  tx: Transaction,
+  filter: Filter,
+  count: number,
+  visible: (row: StoredAuditRow) => boolean,
+): Promise<Page> {
+  const rows = count > 0 ? await readAuditEntries(tx, { ...filter, latest: true }, count, visible) : [];
   return { rows, cursor: await head(tx), more: false };
 }
 

@@ -3,7 +3,7 @@
  * FR-5.2: check access, decrypt, audit; the full value for admins and agents, the masked value
  * for viewers (FR-6.3).
  */
-import { AuditOperation } from '@iron/secrets-audit';
+import { AuditOperation, Disclosure } from '@iron/secrets-audit';
 import { Operation, readOperation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
@@ -41,6 +41,7 @@ export async function getSecret(
     operation: AuditOperation.Read,
     secretName: name,
     environment: environment ?? null,
+    disclosure: operation === Operation.ReadMasked ? Disclosure.Masked : Disclosure.Value,
   };
 
   await authorizeOrRefuse(context, facts, operation, { environment, name });

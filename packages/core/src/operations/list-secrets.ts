@@ -3,7 +3,7 @@
  * FR-5.5 and FR-9.3: every secret of one environment that the requester may reach, masked, with
  * full values where FR-6.3 grants them. Each secret handed out is audited as a READ.
  */
-import { AuditOperation, NO_SECRET_NAME } from '@iron/secrets-audit';
+import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
 import { listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
 import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
@@ -40,6 +40,8 @@ export async function listSecrets(
     operation: AuditOperation.Read,
     secretName: NO_SECRET_NAME,
     environment,
+    // A listing is not a read of every plaintext: the entry says which it handed out.
+    disclosure: operation === Operation.List ? Disclosure.Value : Disclosure.Masked,
   };
 
   await authorizeOrRefuse(context, facts, operation, { environment });

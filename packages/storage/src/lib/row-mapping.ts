@@ -93,6 +93,7 @@ export interface DbAuditRow {
   hash: string;
   secret_version: number | string | null;
   digest: string | null;
+  disclosure: AuditRow['disclosure'];
 }
 
 export function toAuditRow(row: DbAuditRow): StoredAuditRow {
@@ -112,6 +113,7 @@ export function toAuditRow(row: DbAuditRow): StoredAuditRow {
     // PostgreSQL returns a BIGINT as a string; a version stays far below 2^53.
     secretVersion: row.secret_version === null ? null : Number(row.secret_version),
     digest: row.digest,
+    disclosure: row.disclosure,
   };
 }
 
@@ -131,6 +133,7 @@ export function auditValues(entry: AuditRow) {
     entry.hash,
     entry.secretVersion,
     entry.digest,
+    entry.disclosure,
   ] as const;
 }
 

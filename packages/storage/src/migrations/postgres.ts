@@ -8,6 +8,7 @@ import { postgres002Secrets } from './postgres-002-secrets.js';
 import { postgres003AccessTokens } from './postgres-003-access-tokens.js';
 import { postgres004TokenMac } from './postgres-004-token-mac.js';
 import { postgres005AuditDigest } from './postgres-005-audit-digest.js';
+import { postgres006AuditDisclosure } from './postgres-006-audit-disclosure.js';
 
 /** Every PostgreSQL migration, by version. */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
@@ -16,4 +17,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = Object.freeze([
   postgres003AccessTokens,
   postgres004TokenMac,
   postgres005AuditDigest,
+  postgres006AuditDisclosure,
 ]);

@@ -96,6 +96,12 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
           filter.until ?? null,
           filter.afterId ?? 0,
           Math.min(filter.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),
+          filter.operation ?? null,
+          filter.requesterRole ?? null,
+          filter.requester ?? null,
+          filter.success ?? null,
+          filter.disclosure ?? null,
+          filter.beforeId ?? Number.MAX_SAFE_INTEGER,
         ]);
         if (filter.latest) found.reverse();
         return found.map(toAuditRow);
@@ -239,5 +245,6 @@ function auditColumns(entries: readonly AuditRow[]): unknown[] {
     column((e) => e.hash),
     column((e) => e.secretVersion),
     column((e) => e.digest),
+    column((e) => e.disclosure),
   ];
 }

@@ -9,14 +9,20 @@ const SECRET_COLUMNS = `id, name, environment, encrypted_blob, nonce, salt, kdf_
   kdf_memory_kib, kdf_iterations, kdf_parallelism, created_at, updated_at, version, expires_at, rotate_every_seconds`;
 
 const AUDIT_COLUMNS = `id, secret_name, operation, requester_role, agent_id, success, error_message, timestamp,
-  environment, requester_id, prev_hash, hash, secret_version, digest`;
+  environment, requester_id, prev_hash, hash, secret_version, digest, disclosure`;
 
 /** The filters of an audit query; a NULL parameter leaves its column unfiltered. */
 const AUDIT_FILTER = `($1::text IS NULL OR secret_name = $1)
          AND ($2::text IS NULL OR environment = $2)
          AND ($3::bigint IS NULL OR timestamp >= $3)
          AND ($4::bigint IS NULL OR timestamp < $4)
-         AND id > $5`;
+         AND ($7::text IS NULL OR operation = $7)
+         AND ($8::text IS NULL OR requester_role = $8)
+         AND ($9::text IS NULL OR requester_id = $9 OR agent_id = $9)
+         AND ($10::boolean IS NULL OR success = $10)
+         AND ($11::text IS NULL OR disclosure = $11)
+         AND id > $5
+         AND id < $12`;
 
 const TOKEN_COLUMNS = `id, token_hash, role, agent_id, environments, secret_patterns, created_at, created_by,
   expires_at, revoked_at, mac`;
@@ -45,14 +51,14 @@ export const SQL = {
   latestAnchor: 'SELECT through_id, hash FROM audit_chain_anchors ORDER BY id DESC LIMIT 1',
   // A whole batch in one statement, whatever its size: one array per column.
   appendAudit: `INSERT INTO secret_audit_log (secret_name, operation, requester_role, agent_id, success,
-         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
+         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest, disclosure)
        SELECT secret_name, operation, requester_role, agent_id, success, error_message, timestamp, environment,
-         requester_id, prev_hash, hash, secret_version, digest
+         requester_id, prev_hash, hash, secret_version, digest, disclosure
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
-         $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[])
+         $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[])
          WITH ORDINALITY AS batch
          (secret_name, operation, requester_role, agent_id, success, error_message, timestamp, environment,
-          requester_id, prev_hash, hash, secret_version, digest, position)
+          requester_id, prev_hash, hash, secret_version, digest, disclosure, position)
        ORDER BY position
        RETURNING id`,
   queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id LIMIT $6`,
@@ -93,9 +99,10 @@ export const SQL = {
 
   allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
   restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,
-         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
+         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest, disclosure)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[],
-         $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[])`,
+         $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[],
+         $15::text[])`,
   restoreAnchor:
     'INSERT INTO audit_chain_anchors (through_id, hash, pruned_count, pruned_at) VALUES ($1, $2, $3, $4)',
   restoreChange:

@@ -107,7 +107,13 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
             environment: query.environment ?? null,
             since: query.since ?? null,
             until: query.until ?? null,
+            operation: query.operation ?? null,
+            requester_role: query.requesterRole ?? null,
+            requester: query.requester ?? null,
+            success: query.success === undefined ? null : query.success ? 1 : 0,
+            disclosure: query.disclosure ?? null,
             after_id: query.afterId ?? 0,
+            before_id: query.beforeId ?? Number.MAX_SAFE_INTEGER,
             limit: Math.min(query.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),
           }) as DbAuditRow[];
           if (query.latest) rows.reverse();

@@ -9,14 +9,20 @@ const SECRET_COLUMNS = `id, name, environment, encrypted_blob, nonce, salt, kdf_
   kdf_memory_kib, kdf_iterations, kdf_parallelism, created_at, updated_at, version, expires_at, rotate_every_seconds`;
 
 const AUDIT_COLUMNS = `id, secret_name, operation, requester_role, agent_id, success, error_message, timestamp,
-  environment, requester_id, prev_hash, hash, secret_version, digest`;
+  environment, requester_id, prev_hash, hash, secret_version, digest, disclosure`;
 
 /** The filters of an audit query; a NULL parameter leaves its column unfiltered. */
 const AUDIT_FILTER = `(@secret_name IS NULL OR secret_name = @secret_name)
          AND (@environment IS NULL OR environment = @environment)
          AND (@since IS NULL OR timestamp >= @since)
          AND (@until IS NULL OR timestamp < @until)
-         AND id > @after_id`;
+         AND (@operation IS NULL OR operation = @operation)
+         AND (@requester_role IS NULL OR requester_role = @requester_role)
+         AND (@requester IS NULL OR requester_id = @requester OR agent_id = @requester)
+         AND (@success IS NULL OR success = @success)
+         AND (@disclosure IS NULL OR disclosure = @disclosure)
+         AND id > @after_id
+         AND id < @before_id`;
 
 const TOKEN_COLUMNS = `id, token_hash, role, agent_id, environments, secret_patterns, created_at, created_by,
   expires_at, revoked_at, mac`;
@@ -43,8 +49,8 @@ const SQL = {
   lastAuditHash: 'SELECT hash FROM secret_audit_log ORDER BY id DESC LIMIT 1',
   latestAnchor: 'SELECT through_id, hash FROM audit_chain_anchors ORDER BY id DESC LIMIT 1',
   appendAudit: `INSERT INTO secret_audit_log (secret_name, operation, requester_role, agent_id, success, error_message,
-         timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         timestamp, environment, requester_id, prev_hash, hash, secret_version, digest, disclosure)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   queryAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id LIMIT @limit`,
   // The same filters, newest first: the caller reverses the page.
   queryLatestAudit: `SELECT ${AUDIT_COLUMNS} FROM secret_audit_log WHERE ${AUDIT_FILTER} ORDER BY id DESC LIMIT @limit`,
@@ -82,8 +88,8 @@ const SQL = {
 
   allAnchors: 'SELECT through_id, hash, pruned_count, pruned_at FROM audit_chain_anchors ORDER BY id',
   restoreAudit: `INSERT INTO secret_audit_log (id, secret_name, operation, requester_role, agent_id, success,
-         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         error_message, timestamp, environment, requester_id, prev_hash, hash, secret_version, digest, disclosure)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   restoreAnchor:
     'INSERT INTO audit_chain_anchors (through_id, hash, pruned_count, pruned_at) VALUES (?, ?, ?, ?)',
   restoreChange:

@@ -1,0 +1,68 @@
+/**
+ * @module list-secret-names
+ * A names-only listing (issue 15): the secrets of one environment the requester may reach, with
+ * their expiry and rotation, and no value in any form, not even masked. For agents and tools
+ * that must know what exists without seeing it. Nothing is decrypted; each secret is audited as
+ * a READ that handed out `none`.
+ */
+import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
+import { listOperation, reachesSecret } from '@iron/secrets-rbac';
+import type { SecretRow } from '@iron/secrets-storage';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
+import type { ManagerContext } from '../lib/context.js';
+import { assertEnvironment } from '../limits.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
+import { rotationStatus, type SecretMetadataFields } from '../secret-metadata.js';
+
+/** A secret as a names-only listing describes it: everything but the value, masked or not. */
+export type SecretNameListing = Omit<SecretMetadataFields, 'valueMasked'>;
+
+export async function listSecretNames(
+  context: ManagerContext,
+  requesterInput: RequesterInput | undefined,
+  environment: string,
+): Promise<SecretNameListing[]> {
+  const requester = toRequester(requesterInput);
+  assertEnvironment(environment);
+  const facts: AuditFacts = {
+    requester,
+    operation: AuditOperation.Read,
+    secretName: NO_SECRET_NAME,
+    environment,
+    disclosure: Disclosure.None,
+  };
+  // It hands out less than any listing the role may make, so it is allowed wherever the role's
+  // own listing is (an agent's full one, a viewer's or an admin's masked one), in the same scope.
+  await authorizeOrRefuse(context, facts, listOperation(requester.role), { environment });
+  const rows = (
+    await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
+  ).filter((row) => reachesSecret(requester, row.name));
+  if (rows.length > 0) {
+    await context.storage.transaction((tx) =>
+      appendAudit(
+        context,
+        tx,
+        rows.map((row) =>
+          auditRecord(context, { ...facts, secretName: row.name, secretVersion: row.version }),
+        ),
+      ),
+    );
+  }
+  const now = context.now();
+  return rows.map((row) => listing(row, now));
+}
+
+function listing(row: SecretRow, now: number): SecretNameListing {
+  const rotationDueAt = row.rotateEverySeconds === null ? null : row.updatedAt + row.rotateEverySeconds;
+  return {
+    id: row.id,
+    name: row.name,
+    environment: row.environment as SecretNameListing['environment'],
+    createdAt: new Date(row.createdAt * 1000),
+    updatedAt: new Date(row.updatedAt * 1000),
+    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt * 1000),
+    rotateEverySeconds: row.rotateEverySeconds,
+    rotationDueAt: rotationDueAt === null ? null : new Date(rotationDueAt * 1000),
+    rotationStatus: rotationStatus(now, row.expiresAt, rotationDueAt),
+  };
+}
