@@ -24,6 +24,7 @@ import { registerMetaRoutes } from './routes/meta.js';
 import { registerPanelRoutes } from './routes/panel.js';
 import { registerSecretRoutes } from './routes/secrets.js';
 import { registerSessionRoute } from './routes/session.js';
+import { assertNoShadowedNames } from './shadowed-names.js';
 import { StorageFailureLog } from './storage-failure-log.js';
 
 /** The app's context: who is asking, once authenticated. */
@@ -137,6 +138,7 @@ export function createApi(options: ApiOptions): ApiApp {
   registerEventRoutes(app, manager, options.closing);
   registerAuditStreamRoute(app, manager, options.closing);
   registerSecretRoutes(app, manager);
+  assertNoShadowedNames(app);
 
   app.notFound((c) => errorJson(c, 404, 'NOT_FOUND', 'no such route; see /api/openapi.json'));
   app.onError((error, c) => {
