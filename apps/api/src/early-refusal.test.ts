@@ -107,7 +107,7 @@ describe('early refusals close the connection', () => {
     });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get('connection')).toBe('close');
-    expect((await tooLarge.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     for (let i = 0; i < 3; i += 1) {
       const next = await fetch(`${server.url}/api/secrets?environment=staging`, {
         headers: { authorization: `Bearer ${admin}` },
