@@ -69,11 +69,28 @@ describe('routes', () => {
       body: { name: 'KEY', value: VALUE, environment: 'production' },
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toEqual({ id: expect.any(String), name: 'KEY', environment: 'production' });
+    expect(await created.json()).toEqual({
+      id: expect.any(String),
+      name: 'KEY',
+      environment: 'production',
+      expires_at: null,
+      rotate_every_seconds: null,
+    });
+    // One secret's metadata as a listing has it (issue 15: rotation_status in every JSON form).
+    const metadata = {
+      created_at: expect.stringMatching(/Z$/),
+      updated_at: expect.stringMatching(/Z$/),
+      expires_at: null,
+      rotate_every_seconds: null,
+      rotation_due_at: null,
+      rotation_status: 'ok',
+    };
     expect(await json(await call(app, 'GET', '/api/secrets/KEY?environment=production', admin))).toEqual({
       name: 'KEY',
       environment: 'production',
       value: VALUE,
+      value_masked: 'sk-proj-ab...789',
+      ...metadata,
     });
     expect(
       await json(await call(app, 'GET', '/api/secrets/KEY?environment=production', { token: tokens.viewer })),
@@ -81,6 +98,7 @@ describe('routes', () => {
       name: 'KEY',
       environment: 'production',
       value_masked: 'sk-proj-ab...789',
+      ...metadata,
     });
     const listed = await json(await call(app, 'GET', '/api/secrets?environment=production', admin));
     expect(listed).toEqual([expect.objectContaining({ name: 'KEY', value_masked: 'sk-proj-ab...789' })]);
@@ -141,6 +159,8 @@ describe('routes', () => {
         '/api/secrets/events',
         '/api/secrets/{name}',
         '/api/session',
+        '/healthz',
+        '/livez',
       ].sort(),
     );
     expect(document.components.schemas.CreateSecret.required.sort()).toEqual([
@@ -209,12 +229,12 @@ describe('the server', () => {
     const events = await fetch(`${server.url}/api/secrets/events?environment=production`, { headers });
     // Closed once the request is in the handler, not after a guess of how long that takes (5 ms
     // was not always enough on a loaded machine: the connection was then refused, not in flight).
-    const create = manager.createSecret.bind(manager);
+    const create = manager.createSecretDescribed.bind(manager);
     let inHandler: () => void = () => {};
     const handling = new Promise<void>((resolve) => {
       inHandler = resolve;
     });
-    manager.createSecret = (...args) => {
+    manager.createSecretDescribed = (...args) => {
       inHandler();
       return create(...args);
     };
