@@ -24,41 +24,108 @@ export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi('Error');
 
+/**
+ * A duration as the CLI's `--expires-in` and `--rotate-every` take it, checked by core's
+ * `parseDuration` (the same grammar and range); `null` removes the setting.
+ */
+const Duration = (what: string) =>
+  z
+    .string()
+    .max(64)
+    .nullable()
+    .optional()
+    .openapi({
+      example: '90d',
+      description: `${what}: whole numbers with a unit, s m h d w (like 90d, 24h, 30m, 2w, 1h30m), from 1 second to 100 years; null removes it; left out, it stays as it is`,
+    });
+
+const RotationSettings = {
+  expires_in: Duration('the value expires this long after the write'),
+  rotate_every: Duration('the value should be rotated this often (counted from its last change)'),
+};
+
 export const CreateSecretBody = z
-  .strictObject({ name: SecretName, value: Value, environment: Environment })
+  .strictObject({ name: SecretName, value: Value, environment: Environment, ...RotationSettings })
   .openapi('CreateSecret');
 
 export const UpdateSecretBody = z
-  .strictObject({ value: Value, environment: Environment.optional() })
+  .strictObject({
+    value: Value.optional().openapi({
+      description: 'the new value; left out, only the settings given change (the value is kept)',
+    }),
+    environment: Environment.optional(),
+    ...RotationSettings,
+  })
   .openapi('UpdateSecret');
 
+const RotationStatus = z.enum(['ok', 'due', 'expired']).openapi({
+  description:
+    'expired past expires_at, due past rotation_due_at, else ok; an expired secret is still served',
+});
+
+/** A secret's expiry and rotation, as every body that describes a secret carries them. */
+const RotationFields = {
+  expires_at: z.string().nullable(),
+  rotate_every_seconds: z.number().nullable(),
+  rotation_due_at: z.string().nullable(),
+  rotation_status: RotationStatus,
+};
+
 export const Created = z
-  .object({ id: z.string(), name: z.string(), environment: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    environment: z.string(),
+    expires_at: z.string().nullable(),
+    rotate_every_seconds: z.number().nullable(),
+  })
   .openapi('Created');
 
-export const SecretValue = z
+export const Updated = z
   .object({
     name: z.string(),
     environment: z.string(),
-    value: z.string().optional(),
-    value_masked: z.string().optional(),
+    updated_at: z
+      .string()
+      .openapi({ description: 'when the value last changed (a PUT of settings alone keeps it)' }),
+    ...RotationFields,
+  })
+  .openapi('Updated');
+
+const SecretFields = {
+  name: z.string(),
+  environment: z.string(),
+  value_masked: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  ...RotationFields,
+};
+
+export const SecretValue = z
+  .object({
+    ...SecretFields,
+    value: z.string().optional().openapi({ description: 'admins and agents; viewers get value_masked only' }),
   })
   .openapi('SecretValue');
 
 export const ListedSecret = z
   .object({
-    name: z.string(),
-    environment: z.string(),
-    value_masked: z.string(),
+    ...SecretFields,
     value: z.string().optional().openapi({ description: 'agents always; admins with reveal=true' }),
-    created_at: z.string(),
-    updated_at: z.string(),
-    expires_at: z.string().nullable(),
-    rotate_every_seconds: z.number().nullable(),
-    rotation_due_at: z.string().nullable(),
-    rotation_status: z.enum(['ok', 'due', 'expired']),
   })
   .openapi('ListedSecret');
+
+/** The header of every response that describes secrets (GET of one, a listing, PUT). */
+export const SECRET_STATUS_HEADER = 'Iron-Secret-Status';
+
+/** The `headers` of such a response in the OpenAPI document. */
+export const SecretStatusHeaders = {
+  [SECRET_STATUS_HEADER]: {
+    description:
+      'ok, due or expired: the rotation_status of the secret, or of a listing the worst among the secrets returned (expired over due over ok; ok for none)',
+    schema: { type: 'string' as const, enum: ['ok', 'due', 'expired'] },
+  },
+};
 
 export const AuditEntry = z
   .object({

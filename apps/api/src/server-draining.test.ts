@@ -88,7 +88,7 @@ describe('draining the server (issue 14, finding 10)', () => {
     const idleClosed = new Promise<void>((resolve) => before.socket.once('close', () => resolve()));
 
     // A client whose request is in its handler when draining starts.
-    const create = manager.createSecret.bind(manager);
+    const create = manager.createSecretDescribed.bind(manager);
     let inHandler: () => void = () => {};
     const handling = new Promise<void>((resolve) => {
       inHandler = resolve;
@@ -97,7 +97,7 @@ describe('draining the server (issue 14, finding 10)', () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    manager.createSecret = async (...args) => {
+    manager.createSecretDescribed = async (...args) => {
       inHandler();
       await released;
       return create(...args);

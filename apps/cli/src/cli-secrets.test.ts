@@ -103,10 +103,21 @@ describe('set, get, list, delete', () => {
     const box = sandbox();
     await box.run(['set', 'KEY', '--env', 'staging'], { input: VALUE });
     expect((await box.run(['get', 'KEY', '--env', 'staging', '--masked'])).stdout).toBe('sk-proj-ab...789');
+    // The metadata of list --json too (issue 15: rotation_status in every JSON form).
+    const metadata = {
+      created_at: expect.stringMatching(/Z$/),
+      updated_at: expect.stringMatching(/Z$/),
+      expires_at: null,
+      rotate_every_seconds: null,
+      rotation_due_at: null,
+      rotation_status: 'ok',
+    };
     expect(JSON.parse((await box.run(['get', 'KEY', '--env', 'staging', '--json'])).stdout)).toEqual({
       name: 'KEY',
       environment: 'staging',
       value: VALUE,
+      value_masked: 'sk-proj-ab...789',
+      ...metadata,
     });
     expect(
       JSON.parse((await box.run(['get', 'KEY', '--env', 'staging', '--json', '--masked'])).stdout),
@@ -114,6 +125,7 @@ describe('set, get, list, delete', () => {
       name: 'KEY',
       environment: 'staging',
       value_masked: 'sk-proj-ab...789',
+      ...metadata,
     });
   });
 

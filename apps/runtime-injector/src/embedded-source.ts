@@ -11,6 +11,7 @@ import {
   SecretsManager,
 } from '@iron/secrets-core';
 import { injectableFilter, type WarningListener } from './injectable-names.js';
+import { type NoticeListener, rotationNotifier } from './rotation-notices.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
 
 /** How often the change counter is read. */
@@ -28,6 +29,8 @@ export interface EmbeddedSourceOptions {
   readonly pollMs?: number | undefined;
   /** Told once about each secret left out because its name is malformed or reserved (R10). */
   readonly onWarning?: WarningListener | undefined;
+  /** Told once about each injected secret that is expired or due for rotation. */
+  readonly onNotice?: NoticeListener | undefined;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   // A row written before reserved names were refused, or edited in, is never injected.
   const injectable = injectableFilter(options.onWarning);
+  const notify = rotationNotifier(options.onNotice);
   // The change counter as it was before the last fetch read the secrets: watching starts from
   // there, so a change committed between the first fetch and the first poll is reported (it may
   // be reported although the fetch saw it already; the injector then finds nothing changed).
@@ -60,7 +64,9 @@ export async function openEmbeddedSource(options: EmbeddedSourceOptions): Promis
       const sequence = await manager.changeSequence();
       const secrets = await manager.listSecrets(requester, options.environment);
       fetchedFrom ??= sequence;
-      return injectable(secrets.map((secret) => [secret.name, secret.value!]));
+      const values = injectable(secrets.map((secret) => [secret.name, secret.value!]));
+      notify(secrets.filter((secret) => values.has(secret.name)));
+      return values;
     },
     watch(onChange, onError) {
       let seen = fetchedFrom;

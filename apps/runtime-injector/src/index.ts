@@ -16,6 +16,7 @@ export { isDescendantOf } from './process-tree.js';
 export { redactingStream } from './redacting-stream.js';
 export { openRemoteSource, RemoteServerError, type RemoteSourceOptions } from './remote-source.js';
 export { logLine } from './rotation-log.js';
+export { MAX_NOTICES, type NoticeListener } from './rotation-notices.js';
 export {
   EXIT_NOT_EXECUTABLE,
   EXIT_NOT_FOUND,

@@ -12,6 +12,7 @@
  */
 import { type Environment, IronSecretsError } from '@iron/secrets-core';
 import { injectableFilter, type WarningListener } from './injectable-names.js';
+import { type NoticeListener, noticeSubjectFromJson, rotationNotifier } from './rotation-notices.js';
 import type { SecretSource, SecretValues } from './secret-source.js';
 
 /** Options of {@link openRemoteSource}. */
@@ -27,6 +28,8 @@ export interface RemoteSourceOptions {
   readonly eventSilenceMs?: number | undefined;
   /** Told once about each secret left out because its name is malformed or reserved (R10). */
   readonly onWarning?: WarningListener | undefined;
+  /** Told once about each injected secret the server says is expired or due for rotation. */
+  readonly onNotice?: NoticeListener | undefined;
 }
 
 /**
@@ -83,6 +86,7 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
   // The server is not trusted with the agent's environment: a name it sends that fails the name
   // pattern or is reserved (NODE_OPTIONS, BASH_FUNC_x%%, PATH) is never injected.
   const injectable = injectableFilter(options.onWarning);
+  const notify = rotationNotifier(options.onNotice);
   const url = (path: string) => {
     const target = new URL(path, base);
     target.searchParams.set('environment', options.environment);
@@ -160,17 +164,21 @@ export function openRemoteSource(options: RemoteSourceOptions): SecretSource {
       const body = await getJson('/api/secrets');
       if (!Array.isArray(body))
         throw new RemoteServerError(`${base.origin} answered GET /api/secrets with something not a list`);
-      return injectable(
-        (body as unknown[])
-          .filter(
-            (item): item is { name: string; value: string } =>
-              typeof item === 'object' &&
-              item !== null &&
-              typeof (item as { name?: unknown }).name === 'string' &&
-              typeof (item as { value?: unknown }).value === 'string',
-          )
-          .map((item) => [item.name, item.value] as const),
+      const items = (body as unknown[]).filter(
+        (item): item is { name: string; value: string } =>
+          typeof item === 'object' &&
+          item !== null &&
+          typeof (item as { name?: unknown }).name === 'string' &&
+          typeof (item as { value?: unknown }).value === 'string',
       );
+      const values = injectable(items.map((item) => [item.name, item.value] as const));
+      notify(
+        items
+          .filter((item) => values.has(item.name))
+          .map((item) => noticeSubjectFromJson(item.name, options.environment, item))
+          .filter((subject) => subject !== undefined),
+      );
+      return values;
     },
     watch(onChange, onError) {
       const controller = new AbortController();

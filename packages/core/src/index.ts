@@ -19,6 +19,7 @@ export {
 export { type ChangeSubscription, printableLocation } from '@iron/secrets-storage';
 export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type CopyReport, copyDatabase } from './copy-database.js';
+export { MAX_DURATION_SECONDS, parseDuration } from './duration.js';
 export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
 export { hasDuplicateJsonKey } from './json-duplicate-keys.js';
 export {
@@ -45,7 +46,6 @@ export {
 } from './master-key-source.js';
 export { type MigrationReport, migrateDatabase } from './migrate-database.js';
 export type { AuditEntry, AuditFilters, AuditLogQuery } from './operations/audit-log.js';
-export type { SecretNameListing } from './operations/list-secret-names.js';
 export type { AuditPublicKey } from './operations/audit-public-keys.js';
 export type { SecretChangeEvent } from './operations/changes.js';
 export type { CreateSecretOptions } from './operations/create-secret.js';
@@ -59,6 +59,7 @@ export {
   MAX_IMPORT_ENTRIES,
   type SecretEntry,
 } from './operations/import-secrets.js';
+export type { SecretNameListing } from './operations/list-secret-names.js';
 export type { ListSecretsOptions } from './operations/list-secrets.js';
 export type { PruneAuditLogOptions } from './operations/prune-audit-log.js';
 export type { RevokeTokenResult } from './operations/revoke-token.js';
@@ -80,8 +81,14 @@ export {
   type ReservedNameRule,
   reservedNameReason,
 } from './reserved-names.js';
-export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
+export {
+  type RotationNotice,
+  type RotationNoticeSubject,
+  rotationNotice,
+  worstRotationStatus,
+} from './rotation-notice.js';
 export { isRouteReservedName, ROUTE_RESERVED_NAMES } from './route-reserved-names.js';
+export { type RotationStatus, SecretMetadata, type SecretMetadataFields } from './secret-metadata.js';
 export { SecretRedactor } from './secret-redactor.js';
 export { type OpenOptions, SecretsManager } from './secrets-manager.js';
-export { auditEntryJson, isoSeconds, secretJson } from './wire-format.js';
+export { auditEntryJson, isoSeconds, secretJson, secretNameJson } from './wire-format.js';

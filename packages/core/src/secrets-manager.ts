@@ -32,7 +32,7 @@ import {
   type FollowAuditLogOptions,
   followAuditLog,
 } from './operations/follow-audit-log.js';
-import { type GetSecretOptions, getSecret } from './operations/get-secret.js';
+import { type GetSecretOptions, getSecret, readSecret } from './operations/get-secret.js';
 import {
   type ImportResult,
   type ImportSecretsOptions,
@@ -209,6 +209,28 @@ export class SecretsManager {
     environment: string,
     options?: CreateSecretOptions,
   ): Promise<string> {
+    return this.#run(async (context) => (await createSecret(context, name, value, environment, options)).id);
+  }
+
+  /**
+   * {@link createSecret}, returning the secret as stored instead of its id alone: its id, expiry,
+   * rotation interval and status, and masked value (never the value). What the API answers a
+   * POST with.
+   *
+   * @example
+   * ```ts
+   * const created = await manager.createSecretDescribed('OPENAI_API_KEY', 'sk-proj-abc123', 'production', {
+   *   expiresInSeconds: 90 * 86_400,
+   * });
+   * created.expiresAt; // 90 days from now
+   * ```
+   */
+  createSecretDescribed(
+    name: string,
+    value: string,
+    environment: string,
+    options?: CreateSecretOptions,
+  ): Promise<SecretMetadata> {
     return this.#run((context) => createSecret(context, name, value, environment, options));
   }
 
@@ -227,14 +249,40 @@ export class SecretsManager {
   }
 
   /**
-   * FR-5.3: replaces a secret's value atomically (a rotation).
+   * The read of {@link getSecret} (same access rules, same READ entry) with the secret's metadata:
+   * `value` where the full value is handed out, `valueMasked` always, and `expiresAt`,
+   * `rotationDueAt` and `rotationStatus` (`ok`, `due`, `expired`). An expired secret is still
+   * read: saying so is the caller's part (`iron-secrets get` warns, the API sends a header).
+   *
+   * @example
+   * ```ts
+   * const secret = await manager.readSecret('OPENAI_API_KEY', 'agent', { environment: 'production' });
+   * if (secret.rotationStatus === 'expired') console.warn(`${secret.name} expired at ${secret.expiresAt}`);
+   * use(secret.value!);
+   * ```
+   */
+  readSecret(name: string, requester?: RequesterInput, options?: GetSecretOptions): Promise<SecretMetadata> {
+    return this.#run((context) => readSecret(context, name, requester, options));
+  }
+
+  /**
+   * FR-5.3: replaces a secret's value atomically (a rotation), and the expiry or rotation interval
+   * given (`null` removes one; left out, it is kept). With `newValue` undefined only those
+   * settings change: the value is sealed again under them, unchanged, as a new version (audited
+   * as an UPDATE), and `updatedAt`, which the rotation interval counts from, stays. Returns the
+   * secret as it now is, without its value.
    *
    * @example
    * ```ts
    * await manager.updateSecret('OPENAI_API_KEY', 'sk-proj-NEW-abc123', { environment: 'production' });
+   * await manager.updateSecret('OPENAI_API_KEY', undefined, { environment: 'production', expiresAt: null });
    * ```
    */
-  updateSecret(name: string, newValue: string, options?: UpdateSecretOptions): Promise<void> {
+  updateSecret(
+    name: string,
+    newValue: string | undefined,
+    options?: UpdateSecretOptions,
+  ): Promise<SecretMetadata> {
     return this.#run((context) => updateSecret(context, name, newValue, options));
   }
 

@@ -2,9 +2,21 @@
  * @module secrets
  * The spec's secret routes: create, list, get, update, delete. Who may do what, and what they
  * see (full or masked), is the library's FR-6.3 decision for the token's requester.
+ *
+ * Expiry and rotation: `expires_in` and `rotate_every` take the CLI's durations (core's
+ * `parseDuration`); an expired secret is still served, and every response that describes
+ * secrets says so, in `rotation_status` and the `Iron-Secret-Status` header.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { type SecretsManager, secretJson } from '@iron/secrets-core';
+import {
+  isoSeconds,
+  parseDuration,
+  type RotationOptions,
+  type SecretMetadata,
+  type SecretsManager,
+  secretJson,
+  worstRotationStatus,
+} from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
 import {
   BEARER,
@@ -17,9 +29,39 @@ import {
   ListQuery,
   NameParam,
   ReadQuery,
+  SECRET_STATUS_HEADER,
+  SecretStatusHeaders,
   SecretValue,
+  Updated,
   UpdateSecretBody,
 } from '../schemas.js';
+
+/**
+ * The library's rotation options from a body's `expires_in` and `rotate_every`: a duration sets
+ * one, `null` removes it, left out it is not mentioned (kept by an update).
+ */
+function rotationOptions(body: {
+  expires_in?: string | null | undefined;
+  rotate_every?: string | null | undefined;
+}): RotationOptions {
+  const { expires_in: expiresIn, rotate_every: rotateEvery } = body;
+  return {
+    ...(expiresIn === undefined
+      ? {}
+      : expiresIn === null
+        ? { expiresAt: null }
+        : { expiresInSeconds: parseDuration(expiresIn, 'expires_in') }),
+    ...(rotateEvery === undefined
+      ? {}
+      : { rotateEverySeconds: rotateEvery === null ? null : parseDuration(rotateEvery, 'rotate_every') }),
+  };
+}
+
+/** A secret's expiry and rotation as every body that describes one carries them. */
+function rotationJson(secret: SecretMetadata) {
+  const { expires_at, rotate_every_seconds, rotation_due_at, rotation_status } = secretJson(secret);
+  return { expires_at, rotate_every_seconds, rotation_due_at, rotation_status };
+}
 
 const errors = {
   400: jsonResponse(ErrorBody, 'invalid request'),
@@ -41,9 +83,22 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       },
     }),
     async (c) => {
-      const { name, value, environment } = c.req.valid('json');
-      const id = await manager.createSecret(name, value, environment, { requester: c.get('requester') });
-      return c.json({ id, name, environment }, 201);
+      const body = c.req.valid('json');
+      const { name, value, environment } = body;
+      const created = await manager.createSecretDescribed(name, value, environment, {
+        requester: c.get('requester'),
+        ...rotationOptions(body),
+      });
+      return c.json(
+        {
+          id: created.id,
+          name,
+          environment,
+          expires_at: isoSeconds(created.expiresAt),
+          rotate_every_seconds: created.rotateEverySeconds,
+        },
+        201,
+      );
     },
   );
 
@@ -53,13 +108,20 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       path: '/api/secrets',
       security: BEARER,
       request: { query: ListQuery },
-      responses: { 200: jsonResponse(z.array(ListedSecret), 'the secrets of the environment'), ...errors },
+      responses: {
+        200: {
+          ...jsonResponse(z.array(ListedSecret), 'the secrets of the environment'),
+          headers: SecretStatusHeaders,
+        },
+        ...errors,
+      },
     }),
     async (c) => {
       const { environment, reveal } = c.req.valid('query');
       const secrets = await manager.listSecrets(c.get('requester'), environment, {
         reveal: reveal === 'true' ? true : undefined,
       });
+      c.header(SECRET_STATUS_HEADER, worstRotationStatus(secrets.map((secret) => secret.rotationStatus)));
       return c.json(secrets.map(secretJson), 200);
     },
   );
@@ -71,7 +133,10 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       security: BEARER,
       request: { params: NameParam, query: ReadQuery },
       responses: {
-        200: jsonResponse(SecretValue, 'the value (masked for viewers)'),
+        200: {
+          ...jsonResponse(SecretValue, 'the value (masked for viewers), served even when expired'),
+          headers: SecretStatusHeaders,
+        },
         ...errors,
         404: jsonResponse(ErrorBody, 'not found'),
       },
@@ -80,13 +145,9 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       const { name } = c.req.valid('param');
       const { environment } = c.req.valid('query');
       const requester = c.get('requester');
-      const value = await manager.getSecret(name, requester, { environment });
-      return c.json(
-        requester.role === 'viewer'
-          ? { name, environment, value_masked: value }
-          : { name, environment, value },
-        200,
-      );
+      const secret = await manager.readSecret(name, requester, { environment });
+      c.header(SECRET_STATUS_HEADER, secret.rotationStatus);
+      return c.json(secretJson(secret), 200);
     },
   );
 
@@ -100,16 +161,33 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
         body: { content: { 'application/json': { schema: UpdateSecretBody } }, required: true },
       },
       responses: {
-        200: jsonResponse(z.object({ name: z.string(), environment: z.string().optional() }), 'updated'),
+        200: {
+          ...jsonResponse(Updated, 'updated: the secret as it now is (never its value)'),
+          headers: SecretStatusHeaders,
+        },
         ...errors,
         404: jsonResponse(ErrorBody, 'not found'),
       },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
-      const { value, environment } = c.req.valid('json');
-      await manager.updateSecret(name, value, { environment, requester: c.get('requester') });
-      return c.json(environment === undefined ? { name } : { name, environment }, 200);
+      const body = c.req.valid('json');
+      // Without a value only the settings given change: the value is sealed again under them.
+      const updated = await manager.updateSecret(name, body.value, {
+        environment: body.environment,
+        requester: c.get('requester'),
+        ...rotationOptions(body),
+      });
+      c.header(SECRET_STATUS_HEADER, updated.rotationStatus);
+      return c.json(
+        {
+          name,
+          environment: updated.environment,
+          updated_at: isoSeconds(updated.updatedAt)!,
+          ...rotationJson(updated),
+        },
+        200,
+      );
     },
   );
 

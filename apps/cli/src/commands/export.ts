@@ -2,7 +2,8 @@
  * @module export
  * `iron-secrets export`: every value of an environment, as dotenv or JSON, for migrating or
  * backing up. Admins only (the CLI always is), every value audited as a READ, and a warning when
- * the values are about to appear on a screen.
+ * the values are about to appear on a screen. An expired value is exported (it is the value
+ * there is), with a WARN line on stderr as `get` prints.
  */
 import { reservedNameReason } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
@@ -11,6 +12,7 @@ import { formatDotenvLine } from '../lib/dotenv-format.js';
 import { isTerminal, note } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { withSession } from '../lib/open-manager.js';
+import { noteRotation } from '../lib/rotation-note.js';
 import { painterFor } from '../lib/style.js';
 
 interface ExportOptions {
@@ -63,6 +65,9 @@ export const registerExport: CommandRegistrar = (program, io) => {
           );
           return false;
         });
+        for (const secret of secrets) {
+          noteRotation(io, secret);
+        }
         if (isTerminal(io.stdout)) {
           note(
             io,

@@ -1,13 +1,17 @@
 /**
  * @module get
  * `iron-secrets get NAME`: the value alone on stdout, so that `$(iron-secrets get NAME)` works.
- * Where it came from goes to stderr, and only when a person is watching.
+ * Where it came from goes to stderr, and only when a person is watching. An expired value is
+ * still printed (an outage is worse), after a WARN line on stderr, whoever is watching; a due
+ * rotation is a note on a terminal only.
  */
+import { secretJson } from '@iron/secrets-core';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { printJson } from '../lib/format.js';
 import { isTerminal, note } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { withSession } from '../lib/open-manager.js';
+import { noteRotation } from '../lib/rotation-note.js';
 import { assertSecretName } from '../lib/secret-name.js';
 
 interface GetOptions {
@@ -26,7 +30,10 @@ export const registerGet: CommandRegistrar = (program, io) => {
       'development, staging or production (default: $IRON_SECRETS_ENV or development)',
     )
     .option('--masked', 'print the masked value (like sk-proj-ab...789) instead of the value')
-    .option('--json', 'print { "name", "environment", "value" } (or "value_masked" with --masked)')
+    .option(
+      '--json',
+      'print { name, environment, value, value_masked, created_at, updated_at, expires_at, rotate_every_seconds, rotation_due_at, rotation_status } (no value with --masked)',
+    )
     .addHelpText(
       'after',
       examples(
@@ -40,11 +47,14 @@ export const registerGet: CommandRegistrar = (program, io) => {
       const environment = environmentFrom(io, options.env);
       const masked = options.masked === true;
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
-        const value = await manager.getSecret(name, requester, { environment, masked });
+        const secret = await manager.readSecret(name, requester, { environment, masked });
+        // Before the value: on a terminal the warning is not lost above it.
+        noteRotation(io, secret);
         if (options.json) {
-          printJson(io, masked ? { name, environment, value_masked: value } : { name, environment, value });
+          printJson(io, secretJson(secret));
           return;
         }
+        const value = secret.value ?? secret.valueMasked;
         io.stdout.write(isTerminal(io.stdout) ? `${value}\n` : value);
         if (isTerminal(io.stderr)) note(io, `(${name} from ${environment})`);
       });

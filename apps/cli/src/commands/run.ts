@@ -63,6 +63,10 @@ export const registerRun: CommandRegistrar = (program, io) => {
         await import('@iron/secrets-runtime');
       // Secrets the sources leave out (malformed or reserved names, R10), one WARN line each.
       const onWarning = (message: string) => io.stderr.write(`${logLine('WARN', message)}\n`);
+      // Secrets injected past their expiry (WARN) or rotation date (INFO), one line each, before
+      // the agent starts: on our stderr, never in the agent's streams.
+      const onNotice = (notice: { level: 'WARN' | 'INFO'; message: string }) =>
+        io.stderr.write(`${logLine(notice.level, notice.message)}\n`);
       const environment = environmentFrom(io, options.env);
       if (!(options.signal in constants.signals)) {
         throw new CliError('USAGE', '--signal takes a signal name, like SIGUSR1 or SIGHUP');
@@ -81,7 +85,7 @@ export const registerRun: CommandRegistrar = (program, io) => {
           });
         }
         try {
-          source = openRemoteSource({ server, token, environment, onWarning });
+          source = openRemoteSource({ server, token, environment, onWarning, onNotice });
         } catch {
           throw new CliError('USAGE', '--server must be an http:// or https:// URL');
         }
@@ -93,6 +97,7 @@ export const registerRun: CommandRegistrar = (program, io) => {
           agentId,
           env: io.env,
           onWarning,
+          onNotice,
         });
       }
       try {

@@ -11,6 +11,12 @@ const MAX_ROTATION_SECONDS = 100 * 365 * 86_400;
 export interface RotationOptions {
   /** When the value stops being valid; must be in the future. `null` removes an expiry. */
   readonly expiresAt?: Date | null | undefined;
+  /**
+   * The expiry as a duration from the write, in whole seconds (what `--expires-in 90d` and the
+   * API's `expires_in` give): counted from the library's clock at the write, so that the stored
+   * expiry is exactly that long after the secret's `updatedAt`. Not together with `expiresAt`.
+   */
+  readonly expiresInSeconds?: number | undefined;
   /** How often the value should be rotated, in whole seconds. `null` removes the interval. */
   readonly rotateEverySeconds?: number | null | undefined;
 }
@@ -23,7 +29,23 @@ export interface StoredRotation {
 
 /** Checks rotation options against `now` (unix seconds). */
 export function toStoredRotation(options: RotationOptions, now: number): StoredRotation {
-  const { expiresAt, rotateEverySeconds } = options;
+  const { expiresInSeconds, rotateEverySeconds } = options;
+  if (expiresInSeconds !== undefined) {
+    if (options.expiresAt !== undefined) {
+      throw new IronSecretsError('INVALID_ARGUMENT', 'give expiresAt or expiresInSeconds, not both');
+    }
+    if (!isInterval(expiresInSeconds)) {
+      throw new IronSecretsError(
+        'INVALID_ARGUMENT',
+        `expiresInSeconds must be a whole number of seconds from 1 to ${MAX_ROTATION_SECONDS}`,
+      );
+    }
+    return toStoredRotation(
+      { expiresAt: new Date((now + expiresInSeconds) * 1000), rotateEverySeconds },
+      now,
+    );
+  }
+  const { expiresAt } = options;
   let storedExpiry: number | null | undefined = expiresAt === null ? null : undefined;
   if (expiresAt !== undefined && expiresAt !== null) {
     if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
@@ -33,19 +55,18 @@ export function toStoredRotation(options: RotationOptions, now: number): StoredR
     if (storedExpiry <= now)
       throw new IronSecretsError('INVALID_ARGUMENT', 'expiresAt must be in the future');
   }
-  if (
-    rotateEverySeconds !== undefined &&
-    rotateEverySeconds !== null &&
-    (!Number.isInteger(rotateEverySeconds) ||
-      rotateEverySeconds < 1 ||
-      rotateEverySeconds > MAX_ROTATION_SECONDS)
-  ) {
+  if (rotateEverySeconds !== undefined && rotateEverySeconds !== null && !isInterval(rotateEverySeconds)) {
     throw new IronSecretsError(
       'INVALID_ARGUMENT',
       `rotateEverySeconds must be a whole number of seconds from 1 to ${MAX_ROTATION_SECONDS}`,
     );
   }
   return { expiresAt: storedExpiry, rotateEverySeconds };
+}
+
+/** A whole number of seconds from 1 to a century. */
+function isInterval(seconds: unknown): boolean {
+  return Number.isInteger(seconds) && (seconds as number) >= 1 && (seconds as number) <= MAX_ROTATION_SECONDS;
 }
 
 /** Only the rotation settings the caller gave: `undefined` leaves an existing row's alone. */

@@ -1,6 +1,7 @@
 /**
  * @module create-secret
- * FR-5.1: encrypt a new value, store it, audit it, in one transaction.
+ * FR-5.1: encrypt a new value, store it, audit it, in one transaction. Returns the secret as
+ * stored, without its value (its id, expiry, rotation interval and status).
  */
 import { randomUUID } from 'node:crypto';
 import { AuditOperation } from '@iron/secrets-audit';
@@ -10,11 +11,13 @@ import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { describeSecret } from '../lib/describe-secret.js';
 import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
 import { type RotationOptions, toStoredRotation } from '../lib/rotation-options.js';
 import { CURRENT_KDF, type SealedFields } from '../lib/secret-cipher.js';
 import { assertEnvironment, assertSecretName, assertSecretValue, assertUnreservedName } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
+import type { SecretMetadata } from '../secret-metadata.js';
 
 /** Options of `createSecret`. */
 export interface CreateSecretOptions extends RotationOptions {
@@ -28,7 +31,7 @@ export async function createSecret(
   value: string,
   environment: string,
   options: CreateSecretOptions = {},
-): Promise<string> {
+): Promise<SecretMetadata> {
   const requester = toRequester(options.requester);
   assertSecretName(name);
   assertUnreservedName(name);
@@ -72,5 +75,5 @@ export async function createSecret(
     return true;
   });
   if (!inserted) return refuse(context, facts, exists());
-  return id;
+  return describeSecret(row, value, false, now);
 }

@@ -1,18 +1,20 @@
 /**
  * @module get-secret
  * FR-5.2: check access, decrypt, audit; the full value for admins and agents, the masked value
- * for viewers (FR-6.3).
+ * for viewers (FR-6.3). `readSecret` hands out the same read with the secret's metadata (expiry,
+ * rotation status), so that a reader can say when what it serves has expired.
  */
 import { AuditOperation, Disclosure } from '@iron/secrets-audit';
 import { Operation, readOperation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { describeSecret } from '../lib/describe-secret.js';
 import { explainDecryptionFailure } from '../lib/master-key-binding.js';
 import { resolveSecret } from '../lib/resolve-secret.js';
 import { assertOptionalEnvironment, assertSecretName } from '../limits.js';
-import { maskSecret } from '../mask-secret.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
+import type { SecretMetadata } from '../secret-metadata.js';
 
 /** Options of `getSecret`. */
 export interface GetSecretOptions {
@@ -31,6 +33,20 @@ export async function getSecret(
   requesterInput: RequesterInput | undefined,
   options: GetSecretOptions = {},
 ): Promise<string> {
+  const secret = await readSecret(context, name, requesterInput, options);
+  return secret.value ?? secret.valueMasked;
+}
+
+/**
+ * The read of `getSecret`, audited the same way, as a {@link SecretMetadata}: `value` where the
+ * full value is handed out, `valueMasked` always, and the expiry and rotation status.
+ */
+export async function readSecret(
+  context: ManagerContext,
+  name: string,
+  requesterInput: RequesterInput | undefined,
+  options: GetSecretOptions = {},
+): Promise<SecretMetadata> {
   const requester = toRequester(requesterInput);
   assertSecretName(name);
   const { environment } = options;
@@ -62,5 +78,5 @@ export async function getSecret(
   }
   // The value is handed out only once its READ entry is committed: no read without its entry.
   await context.storage.transaction((tx) => appendAudit(context, tx, [auditRecord(context, located)]));
-  return operation === Operation.ReadMasked ? maskSecret(value) : value;
+  return describeSecret(row, value, operation !== Operation.ReadMasked, context.now());
 }

@@ -5,15 +5,14 @@
  */
 import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
 import { listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
-import type { SecretRow } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { describeSecret } from '../lib/describe-secret.js';
 import { explainDecryptionFailure } from '../lib/master-key-binding.js';
 import { assertEnvironment } from '../limits.js';
-import { maskSecret } from '../mask-secret.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
-import { rotationStatus, SecretMetadata } from '../secret-metadata.js';
+import type { SecretMetadata } from '../secret-metadata.js';
 
 /** Options of `listSecrets`. */
 export interface ListSecretsOptions {
@@ -76,24 +75,5 @@ export async function listSecrets(
   }
   const now = context.now();
   const full = operation === Operation.List;
-  return rows.map((row, index) => metadata(row, values[index]!, full, now));
-}
-
-function metadata(row: SecretRow, value: string, full: boolean, now: number): SecretMetadata {
-  const rotationDueAt = row.rotateEverySeconds === null ? null : row.updatedAt + row.rotateEverySeconds;
-  return new SecretMetadata(
-    {
-      id: row.id,
-      name: row.name,
-      environment: row.environment as SecretMetadata['environment'],
-      valueMasked: maskSecret(value),
-      createdAt: new Date(row.createdAt * 1000),
-      updatedAt: new Date(row.updatedAt * 1000),
-      expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt * 1000),
-      rotateEverySeconds: row.rotateEverySeconds,
-      rotationDueAt: rotationDueAt === null ? null : new Date(rotationDueAt * 1000),
-      rotationStatus: rotationStatus(now, row.expiresAt, rotationDueAt),
-    },
-    full ? value : undefined,
-  );
+  return rows.map((row, index) => describeSecret(row, values[index]!, full, now));
 }
