@@ -141,6 +141,12 @@ export const AuditEntry = z
     error_message: z.string().nullable(),
     prev_hash: z.string(),
     hash: z.string(),
+    secret_version: z.number().nullable(),
+    digest: z.string().nullable(),
+    disclosure: z
+      .enum(['value', 'masked', 'none'])
+      .nullable()
+      .openapi({ description: 'what a READ handed out; null for other operations and entries before 0.3.1' }),
   })
   .openapi('AuditEntry');
 
@@ -164,24 +170,51 @@ export const ReadQuery = z.strictObject({
       'ignored: a read of one name always returns what the role may see (admins and agents the value)',
   }),
 });
-export const AuditQuery = z.strictObject({
-  secret_name: SecretName.optional(),
+/** What an entry is about: a secret's name, `master-key`, `token:<id>` or `*` (checked by the library). */
+const AuditSubject = z.string().min(1).max(MAX_SECRET_NAME_LENGTH).openapi({
+  example: 'OPENAI_API_KEY',
+  description:
+    "a secret's name, master-key (rotations), token:<id> (a token's entries) or * (refused listings)",
+});
+const EntryId = (description: string) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .optional()
+    .openapi({ example: '4711', description });
+/** The filters every way of reading the trail shares (issue 15). */
+const AuditFilterFields = {
+  secret_name: AuditSubject.optional(),
   environment: Environment.optional(),
+  operation: z.enum(['CREATE', 'READ', 'UPDATE', 'DELETE']).optional().openapi({ example: 'READ' }),
+  role: z.enum(['admin', 'viewer', 'agent']).optional().openapi({ description: "the requester's role" }),
+  requester: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .openapi({ example: 'lead-bot', description: 'a token id, an operator user name or an agent id' }),
+  result: z.enum(['success', 'failure']).optional(),
+  disclosure: z
+    .enum(['value', 'masked', 'none'])
+    .optional()
+    .openapi({ description: 'only READs that handed out this (value: the plaintext)' }),
+};
+export const AuditQuery = z.strictObject({
+  ...AuditFilterFields,
   since: z.iso.datetime({ offset: true }).optional().openapi({ example: '2026-11-23T00:00:00Z' }),
+  until: z.iso.datetime({ offset: true }).optional().openapi({ example: '2026-11-24T00:00:00Z' }),
   limit: z
     .string()
     .regex(/^\d{1,5}$/)
     .optional()
-    .openapi({ example: '100' }),
+    .openapi({ example: '100', description: 'at most this many (default and at most 10000): the newest' }),
+  before: EntryId('the newest entries older than this id (the previous page)'),
+  after: EntryId('the oldest entries newer than this id (the next page)'),
 });
 export const AuditStreamQuery = z.strictObject({
-  after: z
-    .string()
-    .regex(/^\d{1,16}$/)
-    .optional()
-    .openapi({ example: '4711', description: 'resume after this entry id (Last-Event-ID wins)' }),
-  secret_name: SecretName.optional(),
-  environment: Environment.optional(),
+  after: EntryId('resume after this entry id (Last-Event-ID wins)'),
+  ...AuditFilterFields,
 });
 export const NameParam = z.strictObject({
   name: SecretName.openapi({ param: { name: 'name', in: 'path' } }),

@@ -5,6 +5,7 @@
  * one reads the other.
  */
 import type { AuditEntry } from './operations/audit-log.js';
+import type { SecretNameListing } from './operations/list-secret-names.js';
 import type { SecretMetadata } from './secret-metadata.js';
 
 /** A time as ISO 8601 UTC to the second (`2026-11-23T19:43:49Z`), or null. */
@@ -22,11 +23,29 @@ export function isoSeconds(date: Date | null): string | null {
  * ```
  */
 export function secretJson(secret: SecretMetadata) {
+  const { name, environment, ...times } = secretNameJson(secret);
+  return {
+    name,
+    environment,
+    value_masked: secret.valueMasked,
+    ...(secret.value === undefined ? {} : { value: secret.value }),
+    ...times,
+  };
+}
+
+/**
+ * A secret of a names-only listing as JSON: the fields of {@link secretJson} without any value,
+ * not even `value_masked`.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify((await manager.listSecretNames('agent', 'production')).map(secretNameJson));
+ * ```
+ */
+export function secretNameJson(secret: SecretNameListing) {
   return {
     name: secret.name,
     environment: secret.environment,
-    value_masked: secret.valueMasked,
-    ...(secret.value === undefined ? {} : { value: secret.value }),
     created_at: isoSeconds(secret.createdAt)!,
     updated_at: isoSeconds(secret.updatedAt)!,
     expires_at: isoSeconds(secret.expiresAt),

@@ -11,6 +11,7 @@
 import { z } from '@hono/zod-openapi';
 import { auditEntryJson, type SecretsManager } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
+import { auditFilters } from '../audit-filters.js';
 import { errorJson } from '../error-response.js';
 import { AuditStreamQuery, BEARER, ErrorBody, jsonResponse } from '../schemas.js';
 import { TokenStream } from '../token-stream.js';
@@ -69,9 +70,8 @@ export function registerAuditStreamRoute(app: ApiApp, manager: SecretsManager, c
     let follow: Awaited<ReturnType<SecretsManager['followAuditLog']>>;
     try {
       follow = await manager.followAuditLog({
+        ...auditFilters(parsed.data),
         afterId,
-        secretName: parsed.data.secret_name,
-        environment: parsed.data.environment,
         requester: c.get('requester'),
         signal: life.signal,
       });

@@ -1,30 +1,31 @@
 /**
  * @module audit
- * `iron-secrets audit`: the newest entries of the audit trail (oldest first, like a log), or those
- * after `--after ID`; with `--follow`, then every new one as it is committed (see audit-follow);
+ * `iron-secrets audit`: the newest entries of the audit trail (oldest first, like a log), those
+ * before `--before ID` or after `--after ID` (the library's and the API's one rule), filtered by
+ * subject, operation, requester, result, what a READ handed out, and time; with `--follow`, then every new one as it is committed (see audit-follow);
  * and `iron-secrets audit verify`: the hash-chain check, exit 0 when intact, 6 naming the first
  * bad entry otherwise.
  */
 import { auditEntryJson } from '@iron/secrets-core';
 import type { Command } from 'commander';
+import { type AuditFilterFlags, auditFilterOptions, timeBound } from '../lib/audit-filter-options.js';
 import { followAudit } from '../lib/audit-follow.js';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
-import { parseDuration } from '../lib/duration.js';
 import { formatTime, printJson } from '../lib/format.js';
 import { out } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { withSession } from '../lib/open-manager.js';
-import { assertSecretName } from '../lib/secret-name.js';
 import { painterFor } from '../lib/style.js';
 import { renderTable } from '../lib/table.js';
 import { readCheckpointFile, registerAuditCheckpoint } from './audit-checkpoint.js';
 
-interface AuditOptions {
-  readonly secret?: string;
+interface AuditOptions extends AuditFilterFlags {
   readonly env?: string;
   readonly since?: string;
+  readonly until?: string;
   readonly limit?: string;
+  readonly before?: string;
   readonly after?: string;
   readonly follow?: boolean;
   readonly json?: boolean;
@@ -38,14 +39,24 @@ export const registerAudit: CommandRegistrar = (program, io) => {
   const audit = program
     .command('audit')
     .description('show the audit trail (newest entries, oldest first); `audit verify` checks its hash chain')
-    .option('--secret <name>', 'only entries about this secret')
+    .option(
+      '--secret <name>',
+      "only entries about this secret, or master-key, or token:<id> (a token's entries)",
+    )
     .option('--env <environment>', 'only entries in this environment (default: all)')
-    .option('--since <duration>', 'only entries from the last <duration>, like 24h or 7d')
+    .option('--operation <op>', 'only CREATE, READ, UPDATE or DELETE entries')
+    .option('--role <role>', 'only entries of admin, viewer or agent requesters')
+    .option('--requester <id>', 'only entries of this token id, operator user name or agent id')
+    .option('--result <result>', 'only operations that ended in success or failure')
+    .option('--disclosure <what>', 'only READs that handed out value (the plaintext), masked or none')
+    .option('--since <when>', 'only entries from then on: a duration back (24h, 7d) or an ISO 8601 time')
+    .option('--until <when>', 'only entries before then: a duration back (1h) or an ISO 8601 time')
     .option(
       '--limit <n>',
       `at most this many entries, the newest (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`,
     )
-    .option('--after <id>', 'only entries after this entry id, the oldest first (resume, page)')
+    .option('--before <id>', 'the newest entries before this entry id (the previous page)')
+    .option('--after <id>', 'the oldest entries after this entry id (the next page, resume)')
     .option(
       '--follow',
       'keep printing entries as they are committed, until Ctrl-C (after the newest --limit, or all after --after)',
@@ -55,36 +66,40 @@ export const registerAudit: CommandRegistrar = (program, io) => {
       'after',
       examples(
         'iron-secrets audit --secret OPENAI_API_KEY --since 24h',
+        'iron-secrets audit --secret DB_PASSWORD --disclosure value --result success   # who saw the plaintext',
+        'iron-secrets audit --secret master-key',
+        'iron-secrets audit --requester lead-bot --result failure --since 7d',
         'iron-secrets audit --env production --limit 500 --json',
         'iron-secrets audit --follow --json --after 4711 >> /var/log/iron-secrets/audit.jsonl',
         'iron-secrets audit verify && echo "audit trail intact"',
       ),
     )
     .action(async (options: AuditOptions, command) => {
-      if (options.secret !== undefined) assertSecretName(options.secret);
+      const filters = auditFilterOptions(options);
       // Unlike other commands, no --env means every environment: an auditor wants the whole trail.
       const environment = options.env === undefined ? undefined : environmentFrom(io, options.env);
-      const since =
-        options.since === undefined
-          ? undefined
-          : new Date(Date.now() - parseDuration(options.since, '--since') * 1000);
-      const afterId = options.after === undefined ? undefined : parseEntryId(options.after);
+      const since = timeBound(options.since, '--since');
+      const until = timeBound(options.until, '--until');
+      const afterId = options.after === undefined ? undefined : parseEntryId(options.after, '--after');
+      const beforeId = options.before === undefined ? undefined : parseEntryId(options.before, '--before');
       if (options.follow) {
         // --after prints every entry after it (nothing may be skipped when resuming); --since
         // would leave the starting point unclear: both refused rather than half-honoured.
         if (afterId !== undefined && options.limit !== undefined) {
           throw new CliError('USAGE', '--follow --after prints every entry after the id; leave out --limit');
         }
-        if (since !== undefined) {
-          throw new CliError('USAGE', '--follow does not take --since; use --limit N or --after ID');
+        if (since !== undefined || until !== undefined || beforeId !== undefined) {
+          throw new CliError(
+            'USAGE',
+            '--follow does not take --since, --until or --before; use --limit N or --after ID',
+          );
         }
         const backlog = options.limit === undefined ? DEFAULT_LIMIT : parseLimit(options.limit, 0);
         await withSession(io, globalOptions(command), false, ({ manager, requester }) =>
           followAudit(io, manager, requester, {
             afterId,
             backlog: afterId === undefined ? backlog : 0,
-            secretName: options.secret,
-            environment,
+            filters: { ...filters, environment },
             json: options.json === true,
           }),
         );
@@ -93,13 +108,14 @@ export const registerAudit: CommandRegistrar = (program, io) => {
       const limit = options.limit === undefined ? DEFAULT_LIMIT : parseLimit(options.limit);
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
         const entries = await manager.auditLog({
-          secretName: options.secret,
+          ...filters,
           environment,
           since,
-          afterId,
-          limit,
+          until,
           // After an id: the oldest that follow it (the next page); otherwise the newest.
-          latest: afterId === undefined,
+          afterId,
+          beforeId,
+          limit,
           requester,
         });
         if (options.json) {
@@ -116,7 +132,11 @@ export const registerAudit: CommandRegistrar = (program, io) => {
         const lines = renderTable(entries, [
           { heading: 'ID', cell: (e) => String(e.id) },
           { heading: 'TIME', cell: (e) => formatTime(e.timestamp) },
-          { heading: 'OPERATION', cell: (e) => e.operation },
+          // A READ says what it handed out: READ (value) is a plaintext read, READ (masked) is not.
+          {
+            heading: 'OPERATION',
+            cell: (e) => (e.disclosure === null ? e.operation : `${e.operation} (${e.disclosure})`),
+          },
           { heading: 'SECRET', cell: (e) => e.secretName },
           { heading: 'ENVIRONMENT', cell: (e) => e.environment ?? '-' },
           { heading: 'WHO', cell: (e) => `${e.requesterRole}:${e.agentId ?? e.requesterId ?? '-'}` },
@@ -187,10 +207,10 @@ function parseLimit(text: string, min = 1): number {
   return limit;
 }
 
-function parseEntryId(text: string): number {
+function parseEntryId(text: string, flag: string): number {
   const id = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(id)) {
-    throw new CliError('USAGE', '--after takes an audit entry id (a whole number, as in `audit --json`)');
+  if (!Number.isSafeInteger(id) || (flag === '--before' && id < 1)) {
+    throw new CliError('USAGE', `${flag} takes an audit entry id (a whole number, as in \`audit --json\`)`);
   }
   return id;
 }

@@ -2,7 +2,7 @@
  * @module list
  * `iron-secrets list`: the secrets of one environment, masked, with their rotation status.
  */
-import { secretJson } from '@iron/secrets-core';
+import { SecretMetadata, secretJson, secretNameJson } from '@iron/secrets-core';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { formatTime, printJson } from '../lib/format.js';
 import { out } from '../lib/io.js';
@@ -14,6 +14,7 @@ import { renderTable } from '../lib/table.js';
 interface ListOptions {
   readonly env?: string;
   readonly json?: boolean;
+  readonly namesOnly?: boolean;
 }
 
 export const registerList: CommandRegistrar = (program, io) => {
@@ -28,19 +29,28 @@ export const registerList: CommandRegistrar = (program, io) => {
       '--json',
       'print a JSON array of { name, environment, value_masked, created_at, updated_at, rotation_status, ... }',
     )
+    .option(
+      '--names-only',
+      'no value at all, not even masked (audited as a READ that handed out none): for agents and tools',
+    )
     .addHelpText(
       'after',
       examples(
         'iron-secrets list --env production',
-        'iron-secrets list --env staging --json | jq -r ".[].name"',
+        'iron-secrets list --env staging --names-only --json | jq -r ".[].name"',
       ),
     )
     .action(async (options: ListOptions, command) => {
       const environment = environmentFrom(io, options.env);
       await withSession(io, globalOptions(command), false, async ({ manager, requester }) => {
-        const secrets = await manager.listSecrets(requester, environment, { masked: true });
+        const secrets = options.namesOnly
+          ? await manager.listSecretNames(requester, environment)
+          : await manager.listSecrets(requester, environment, { masked: true });
         if (options.json) {
-          printJson(io, secrets.map(secretJson));
+          printJson(
+            io,
+            secrets.map((s) => (s instanceof SecretMetadata ? secretJson(s) : secretNameJson(s))),
+          );
           return;
         }
         const paint = painterFor(io, io.stdout);
@@ -51,7 +61,14 @@ export const registerList: CommandRegistrar = (program, io) => {
         if (secrets.length === 0) return;
         const lines = renderTable(secrets, [
           { heading: 'NAME', cell: (s) => s.name },
-          { heading: 'VALUE', cell: (s) => s.valueMasked },
+          ...(options.namesOnly
+            ? []
+            : [
+                {
+                  heading: 'VALUE',
+                  cell: (s: (typeof secrets)[number]) => (s instanceof SecretMetadata ? s.valueMasked : ''),
+                },
+              ]),
           { heading: 'ENVIRONMENT', cell: (s) => s.environment },
           { heading: 'UPDATED', cell: (s) => formatTime(s.updatedAt) },
           {

@@ -6,7 +6,13 @@
  * those ends it cleanly, exit 0: a supervisor restarting a shipper sees a clean stop, and the
  * next run resumes with `--after <the last id shipped>`.
  */
-import { type AuditEntry, auditEntryJson, type Requester, type SecretsManager } from '@iron/secrets-core';
+import {
+  type AuditEntry,
+  type AuditFilters,
+  auditEntryJson,
+  type Requester,
+  type SecretsManager,
+} from '@iron/secrets-core';
 import { formatTime } from './format.js';
 import type { Io } from './io.js';
 import { painterFor } from './style.js';
@@ -15,8 +21,8 @@ import { painterFor } from './style.js';
 export interface FollowAuditOptions {
   readonly afterId: number | undefined;
   readonly backlog: number;
-  readonly secretName: string | undefined;
-  readonly environment: string | undefined;
+  /** The same filters as `audit` without --follow. */
+  readonly filters: AuditFilters;
   readonly json: boolean;
 }
 
@@ -43,8 +49,7 @@ export async function followAudit(
     const follow = await manager.followAuditLog({
       afterId: options.afterId,
       backlog: options.backlog,
-      secretName: options.secretName,
-      environment: options.environment,
+      ...options.filters,
       requester,
       signal: stop.signal,
     });
@@ -75,7 +80,9 @@ function humanLine(io: Io): (entry: AuditEntry) => string {
     const result = entry.success
       ? paint('green', 'ok')
       : paint('red', `denied/failed: ${entry.errorMessage ?? ''}`);
-    return `${[entry.id, formatTime(entry.timestamp), entry.operation, entry.secretName, entry.environment ?? '-', who].join('  ')}  ${result}\n`;
+    const operation =
+      entry.disclosure === null ? entry.operation : `${entry.operation} (${entry.disclosure})`;
+    return `${[entry.id, formatTime(entry.timestamp), operation, entry.secretName, entry.environment ?? '-', who].join('  ')}  ${result}\n`;
   };
 }
 
