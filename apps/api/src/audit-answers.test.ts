@@ -55,6 +55,19 @@ describe('GET /api/secrets/audit: what was handed out, and filters', () => {
       await call(app, 'GET', '/api/secrets/audit?operation=READ', { token: tokens.viewer }),
     )) as Entry[];
     expect(reads.map((e) => e.disclosure)).toEqual(['masked', 'value', 'none']);
+    const names = await json(
+      await call(app, 'GET', '/api/secrets?environment=production&names_only=true', { token: tokens.viewer }),
+    );
+    expect(names).toEqual([expect.objectContaining({ name: 'DB_PASSWORD', rotation_status: 'ok' })]);
+    expect(names[0]).not.toHaveProperty('value_masked');
+    expect(JSON.stringify(names)).not.toContain('hunter');
+    const both = await call(
+      app,
+      'GET',
+      '/api/secrets?environment=production&names_only=true&reveal=true',
+      admin,
+    );
+    expect(both.status).toBe(400);
     const plaintext = (await json(
       await call(
         app,

@@ -111,6 +111,7 @@ export const SecretValue = z
 export const ListedSecret = z
   .object({
     ...SecretFields,
+    value_masked: z.string().optional().openapi({ description: 'absent in a names-only listing' }),
     value: z.string().optional().openapi({ description: 'agents always; admins with reveal=true' }),
   })
   .openapi('ListedSecret');
@@ -158,7 +159,15 @@ export const EnvironmentQuery = z.strictObject({ environment: Environment });
 export const OptionalEnvironmentQuery = z.strictObject({ environment: Environment.optional() });
 /** Whether a listing hands out values (admins); on a read of one name, accepted and ignored. */
 const Reveal = z.enum(['true', 'false']).optional().openapi({ example: 'true' });
-export const ListQuery = z.strictObject({ environment: Environment, reveal: Reveal });
+export const ListQuery = z.strictObject({
+  environment: Environment,
+  reveal: Reveal,
+  names_only: z.enum(['true', 'false']).optional().openapi({
+    example: 'true',
+    description:
+      'no value at all, not even masked (audited as READs that handed out none): for agents and tools that must not see values',
+  }),
+});
 /**
  * A read of one name: `reveal` is accepted so that a client may send a listing's parameters
  * unchanged, and ignored: naming one secret is an explicit read (an admin gets its value).

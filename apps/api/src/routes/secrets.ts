@@ -9,12 +9,14 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  IronSecretsError,
   isoSeconds,
   parseDuration,
   type RotationOptions,
   type SecretMetadata,
   type SecretsManager,
   secretJson,
+  secretNameJson,
   worstRotationStatus,
 } from '@iron/secrets-core';
 import type { ApiApp } from '../app.js';
@@ -117,7 +119,15 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       },
     }),
     async (c) => {
-      const { environment, reveal } = c.req.valid('query');
+      const { environment, reveal, names_only: namesOnly } = c.req.valid('query');
+      if (namesOnly === 'true') {
+        if (reveal === 'true') {
+          throw new IronSecretsError('INVALID_ARGUMENT', 'ask for names_only or for reveal, not both');
+        }
+        const listed = await manager.listSecretNames(c.get('requester'), environment);
+        c.header(SECRET_STATUS_HEADER, worstRotationStatus(listed.map((secret) => secret.rotationStatus)));
+        return c.json(listed.map(secretNameJson), 200);
+      }
       const secrets = await manager.listSecrets(c.get('requester'), environment, {
         reveal: reveal === 'true' ? true : undefined,
       });
