@@ -51,10 +51,16 @@ export function registerMetaRoutes(app: ApiApp): void {
   app.get('/docs', (c) => c.html(REFERENCE_PAGE));
 }
 
-/** A self-contained reference page: it renders the OpenAPI document with a small script of its own. */
+/**
+ * A reference page of our own: it renders the OpenAPI document with a small script and the panel's
+ * style sheet (`panel/api-docs.js`), nothing inline, so it lives under the panel's strict CSP.
+ * Scalar and Swagger UI need inline styles, and the panel's token is in this origin's
+ * sessionStorage: a third-party script here could read it.
+ */
 const REFERENCE_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Iron Secrets API</title>
 <link rel="stylesheet" href="/panel/panel.css"></head>
-<body><main><h1>Iron Secrets API</h1>
-<p>The OpenAPI 3.1 document is <code>/api/openapi.json</code> (with a token). Sign in on <a href="/">the panel</a> to list the routes here.</p>
+<body class="api-docs"><main><h1>Iron Secrets API</h1>
+<p>The OpenAPI 3.1 document is <code>/api/openapi.json</code> (with a token). Sign in on <a href="/">the panel</a> to read it here.</p>
+<div id="info"></div><ul id="contents"></ul>
 <div id="routes"></div></main><script src="/panel/api-docs.js"></script></body></html>`;
