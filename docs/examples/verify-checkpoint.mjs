@@ -30,7 +30,7 @@ if (entries[0]?.id !== cp.lastId || entries[0].digest !== cp.headDigest || entri
 for (const [i, e] of entries.entries()) {
   if (i === 0) continue;
   const p = entries[i - 1];
-  const bytes = `iron-secrets/audit-digest/v1\n${JSON.stringify([
+  const fields = [
     p.digest,
     Date.parse(e.timestamp) / 1000,
     e.operation,
@@ -43,7 +43,10 @@ for (const [i, e] of entries.entries()) {
     e.error_message,
     e.secret_version,
     e.hash,
-  ])}`;
+  ];
+  // What a READ handed out (0.3.1) is a 13th element, only when the entry records one.
+  if (e.disclosure != null) fields.push(e.disclosure);
+  const bytes = `iron-secrets/audit-digest/v1\n${JSON.stringify(fields)}`;
   if (e.prev_hash !== p.hash || e.digest !== createHash('sha256').update(bytes).digest('hex'))
     fail(`entry ${e.id}`);
 }

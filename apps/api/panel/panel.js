@@ -132,7 +132,8 @@ async function loadAudit() {
       row.append(
         cell(String(entry.id)),
         cell(entry.timestamp),
-        cell(entry.operation),
+        // A READ says what it handed out: only READ (value) is a read of the plaintext.
+        cell(entry.disclosure ? `${entry.operation} (${entry.disclosure})` : entry.operation),
         cell(entry.secret_name),
         cell(entry.environment ?? '-'),
         cell(`${entry.requester_role}:${entry.agent_id ?? entry.requester_id ?? '-'}`),

@@ -85,6 +85,15 @@ describe('audit checkpoint', () => {
     ).rejects.toMatchObject({
       code: 1,
     });
+
+    // What the READ handed out is in the public digest too: value turned into masked fails.
+    const softened = JSON.parse((await box.run(['audit', '--json', '--limit', '10000'])).stdout);
+    expect(softened[1]).toMatchObject({ operation: 'READ', disclosure: 'value' });
+    softened[1].disclosure = 'masked';
+    writeFileSync(entries, JSON.stringify(softened));
+    await expect(
+      run(process.execPath, [SCRIPT, pem, checkpointFile, entries], { env: {} }),
+    ).rejects.toMatchObject({ code: 1 });
   });
 });
 
