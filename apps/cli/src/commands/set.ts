@@ -82,8 +82,8 @@ export const registerSet: CommandRegistrar = (program, io) => {
         const result = await manager.setSecret(name, value, environment, {
           requester,
           rotateEverySeconds,
-          expiresAt:
-            expiresInSeconds === undefined ? undefined : new Date(Date.now() + expiresInSeconds * 1000),
+          // Counted by the library from the write, as the API's expires_in is.
+          expiresInSeconds,
         });
         const paint = painterFor(io, io.stdout);
         out(io, `${paint('green', result === 'created' ? 'Created' : 'Updated')} ${name} in ${environment}`);
