@@ -199,6 +199,7 @@ async function storageCreate(iterations: number): Promise<Measurement> {
           success: true,
           errorMessage: null,
           secretVersion: 1,
+          disclosure: null,
         };
         // The storage layer's cost alone: linked to the last hash, digests not carried over.
         const prev = (await tx.audit.chainHead()) ?? GENESIS_HASH;
