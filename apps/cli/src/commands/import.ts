@@ -3,7 +3,7 @@
  * `iron-secrets import FILE`: every assignment of a dotenv file into one environment, all or
  * nothing. Existing secrets are left alone (and listed) unless `--overwrite`.
  */
-import { isIronSecretsError, reservedNameReason } from '@iron/secrets-core';
+import { isIronSecretsError, isRouteReservedName, reservedNameReason } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
 import { type DotenvEntry, DotenvSyntaxError, MAX_DOTENV_BYTES, scanDotenv } from '../lib/dotenv.js';
@@ -99,7 +99,21 @@ export const registerImport: CommandRegistrar = (program, io) => {
 };
 
 /**
- * The entries whose names are not reserved (R10). A file with reserved names is refused, naming
+ * Why no secret may be stored under `name`: R10's reason, or the HTTP API's route of that name
+ * (`audit`, `events`), which would shadow it. The library refuses both; asked here first so that
+ * every such line is named at once and `--skip-reserved` skips them too.
+ */
+function whyReserved(name: string): string | undefined {
+  return (
+    reservedNameReason(name) ??
+    (isRouteReservedName(name)
+      ? `the HTTP API serves GET /api/secrets/${name} itself, so a secret under it could not be read over HTTP`
+      : undefined)
+  );
+}
+
+/**
+ * The entries whose names are not reserved (R10, or the API's route names). A file with reserved names is refused, naming
  * every such line and why, unless `skip`: then each is left out with a warning. Names are not
  * secret; values are never shown.
  */
@@ -110,7 +124,7 @@ function withoutReserved<E extends { readonly name: string; readonly line: numbe
   skip: boolean,
 ): E[] {
   const reserved = entries.flatMap((entry) => {
-    const why = reservedNameReason(entry.name);
+    const why = whyReserved(entry.name);
     return why === undefined ? [] : [{ entry, why }];
   });
   if (reserved.length === 0) return [...entries];
@@ -120,7 +134,7 @@ function withoutReserved<E extends { readonly name: string; readonly line: numbe
     const lines = reserved.map(({ entry }) => entry.line).join(', ');
     throw new CliError(
       'RESERVED_SECRET_NAME',
-      `${file} has ${reserved.length} reserved name${reserved.length === 1 ? '' : 's'} (line${reserved.length === 1 ? '' : 's'} ${lines}), which are never stored: an agent given one would run or trust what its value says`,
+      `${file} has ${reserved.length} reserved name${reserved.length === 1 ? '' : 's'} (line${reserved.length === 1 ? '' : 's'} ${lines}), which are never stored (the reason is on each line above)`,
       { hint: 'rename them, or pass --skip-reserved to import the rest; nothing was imported' },
     );
   }
@@ -131,7 +145,7 @@ function withoutReserved<E extends { readonly name: string; readonly line: numbe
       paint('yellow', `warning: ${file} line ${entry.line}: ${entry.name} is reserved, not imported: ${why}`),
     );
   }
-  return entries.filter((entry) => reservedNameReason(entry.name) === undefined);
+  return entries.filter((entry) => whyReserved(entry.name) === undefined);
 }
 
 function parseFile(file: string) {
