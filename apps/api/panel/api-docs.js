@@ -53,6 +53,11 @@ function responseBlock(status, response) {
   const block = el('div', `response status-${String(status)[0]}xx`);
   block.dataset.status = status;
   block.append(el('h4', '', el('span', 'status', status), ' ', prose('span', '', response.description)));
+  for (const [name, header] of Object.entries(response.headers ?? {})) {
+    block.append(
+      el('p', 'header', 'Header ', el('code', '', name), ': ', prose('span', '', header.description ?? '')),
+    );
+  }
   for (const [type, media] of Object.entries(response.content ?? {})) {
     block.append(el('p', 'media', type));
     if (media.example !== undefined) block.append(example(media.example));

@@ -103,6 +103,9 @@ describe('the /docs page', () => {
         const rowText = (await row.textContent()) ?? '';
         expect(rowText, `${where} ${status}`).toContain(status);
         expect(rowText, `${where} ${status}`).toContain(plain(response.description));
+        for (const name of Object.keys((response.headers ?? {}) as Record<string, Json>)) {
+          expect(rowText, `${where} ${status} header`).toContain(name);
+        }
         for (const each of Object.values((response.content ?? {}) as Record<string, Json>)) {
           expect(await row.locator('pre').allTextContents(), `${where} ${status} example`).toContain(
             shown(each.example),

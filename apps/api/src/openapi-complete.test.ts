@@ -97,6 +97,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('429 and 503 declare Retry-After, 413 Connection: close', async () => {
+    for (const [key, operation] of operations(await document())) {
+      for (const [status, header] of [
+        ['429', 'Retry-After'],
+        ['503', 'Retry-After'],
+        ['413', 'Connection'],
+      ] as const) {
+        if (operation.responses[status] === undefined) continue;
+        expect(Object.keys(operation.responses[status].headers ?? {}), `${key} ${status}`).toContain(header);
+      }
+    }
+  });
+
   it('error examples carry a code and a message', async () => {
     for (const [key, operation] of operations(await document())) {
       for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {

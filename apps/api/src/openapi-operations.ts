@@ -13,7 +13,11 @@ interface StatusDoc {
   readonly when: string;
   readonly code?: string;
   readonly message?: string;
+  /** Headers the answer carries, by name: their description. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+const RETRY_AFTER = { 'Retry-After': 'seconds to wait before retrying' };
 
 /** One operation's documentation. */
 interface OperationDoc {
@@ -41,6 +45,7 @@ const AUTHENTICATED: Readonly<Record<number, StatusDoc>> = {
   429: {
     when: 'this address failed to authenticate 20 times within a minute, and this request failed too; wait for Retry-After (a valid token is still served)',
     code: 'TOO_MANY_FAILURES',
+    headers: RETRY_AFTER,
     message:
       'too many failed authentications from this address; wait and retry (a valid token is still served)',
   },
@@ -52,6 +57,7 @@ const AUTHENTICATED: Readonly<Record<number, StatusDoc>> = {
   503: {
     when: 'this instance cannot serve now; retry after Retry-After, here or on another instance (`STORAGE_UNAVAILABLE`, `MASTER_KEY_MISMATCH`, `MANAGER_CLOSED`, `SCHEMA_OUTDATED`...)',
     code: 'STORAGE_UNAVAILABLE',
+    headers: RETRY_AFTER,
     message: 'the secrets store is unavailable; try again',
   },
 };
@@ -61,6 +67,7 @@ const WITH_BODY: Readonly<Record<number, StatusDoc>> = {
   413: {
     when: 'the body is over 6 × 64 KiB + 4 KiB (the connection is closed: send the next request on a new one)',
     code: 'PAYLOAD_TOO_LARGE',
+    headers: { Connection: '`close`: the rest of the body is not read, so this connection is closed' },
     message: 'the body may be at most 397312 bytes',
   },
   415: {
@@ -298,6 +305,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     statuses: {
       503: {
         when: 'this instance cannot serve: the database is unreachable (`STORAGE_UNAVAILABLE`), its master key was rotated away (`MASTER_KEY_MISMATCH`), or it is shutting down (`MANAGER_CLOSED`)',
+        headers: RETRY_AFTER,
       },
     },
   },
@@ -371,6 +379,10 @@ export function describeOperations(document: Json): Json {
         operation.responses[status] ??= {};
         const response = operation.responses[status];
         response.description = statusDoc.when;
+        for (const [name, description] of Object.entries(statusDoc.headers ?? {})) {
+          response.headers ??= {};
+          response.headers[name] ??= { description, schema: { type: 'string' } };
+        }
         const example =
           statusDoc.code === undefined
             ? HEALTH_503
