@@ -7,10 +7,10 @@ import { sandbox } from './test-support.js';
 const TRICKY = [
   '\uFEFF# a dotenv file with everything in it',
   'export OPENAI_API_KEY=sk-proj-abc123def456ghi789   # inline comment',
-  '  DB_PASSWORD = "p@ss w0rd # not a comment \\"quoted\\""  ',
+  '  DB_PASSWORD = \'p@ss w0rd # not a comment "quoted"\'  ',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...}, which must stay unexpanded
   "SINGLE='literal \\n and $HOME and ${OTHER}'",
-  'URL=https://example.com/path#fragment',
+  "URL='https://example.com/path#fragment'",
   'PEM="-----BEGIN PRIVATE KEY-----',
   'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
   '-----END PRIVATE KEY-----"',
@@ -81,7 +81,9 @@ describe('import', () => {
     await box.run(['init']);
     const cases: [string, RegExp][] = [
       ['A=ok-value-1\n9BAD=secret-value-1\n', /line 2: a name must start with a letter/],
-      ['A=ok-value-1\nA=secret-value-2\n', /line 2: A is already defined on line 1/],
+      ['A=ok-value-1\nA=secret-value-2\n', /line 2: A is assigned again \(first on line 1\)/],
+      ['A="secret-value-3\\t"\n', /line 1: \\t in double quotes: dotenv keeps it as written/],
+      ['A=secret-value-4#x\n', /line 1: a # inside an unquoted value: dotenv ends the value there/],
       [`A=ok-value-1\nB=${'x'.repeat(70_000)}\n`, /line 2: a secret value may be at most 65536 bytes/],
       ['# only comments\n', /no NAME=value lines/],
     ];

@@ -102,7 +102,7 @@ async function post(url: string, token: string, name: string, value: string): Pr
   return response.status;
 }
 
-async function adminToken(box: Sandbox, env?: Record<string, string>): Promise<string> {
+async function adminToken(box: Sandbox, env: Record<string, string>): Promise<string> {
   const created = await box.run(['token', 'create', '--role', 'admin'], { env });
   expect(created.code).toBe(0);
   return created.stdout.trim();

@@ -1,44 +1,53 @@
 /**
  * @module dotenv-format
- * Writing secrets as a dotenv file that {@link parseDotenv} reads back to the same values, and that
- * a POSIX shell can source (`set -a; . ./file` in bash, dash or zsh) without running anything in
- * it and with every value exactly as stored.
+ * Writing secrets as a dotenv file that three readers read to exactly the stored values: this
+ * command line's `import` ({@link parseDotenv}), the `dotenv` npm package's `parse`, and a POSIX
+ * shell sourcing it (`set -a; . ./file` in bash, dash or zsh), which runs nothing in it.
  */
+import { CliError } from './cli-error.js';
 
 /**
  * One `NAME=value` assignment (over several lines when the value holds newlines).
  *
  * Single quotes whenever the value allows them: a shell and every dotenv reader take what is
- * inside literally, so nothing in the value can be a command, a variable or an escape. Two kinds
- * of value do not allow them: one that holds `'` (single quotes cannot contain one), and one that
- * holds a CR right before a newline (the parser reads that pair as a Windows line end and would
- * drop the CR). Those are double-quoted, with the four characters a shell still interprets inside
- * double quotes escaped: `\`, `"`, `$` and the backtick (a bare backtick there is command
- * substitution: the hole issue 14 found). Newlines stay literal, as the shell keeps them; a CR
- * before a newline is followed by a backslash-newline, which shell and parser both drop, so that
- * the file never holds the CR-newline pair.
+ * inside literally, so nothing in the value can be a command, a variable or an escape. A value
+ * with `'` (single quotes cannot hold one) is double-quoted when it holds none of the characters
+ * a shell interprets there (`\`, `"`, `$` and the backtick), so that it is literal there too.
  *
- * dotenv libraries that do not unescape `\\ \" \$ \`` (the `dotenv` npm package, for one) read a
- * double-quoted value with those characters differently; single-quoted values they read exactly.
+ * What is left cannot be written so that all three read it the same, and is refused (USAGE, use
+ * `--format json`): a value holding `'` together with one of `\ " $` and the backtick (dotenv has
+ * no escape for a quote; a shell interprets the others inside double quotes); a value holding a
+ * carriage return (dotenv reads a raw one as a line end, and only dotenv reads `\r` as one); and
+ * a value ending in a backslash (dotenv reads `\'` before the closing quote as part of the value).
  *
  * @example
  * ```ts
  * formatDotenvLine('A', 'plain $HOME `x`'); // "A='plain $HOME `x`'"
- * formatDotenvLine('A', "it's `x`");        // 'A="it\'s \\`x\\`"'
+ * formatDotenvLine('A', "it's # fine");     // 'A="it\'s # fine"'
+ * formatDotenvLine('A', "it's $HOME");      // throws CliError (USAGE)
  * ```
  */
 export function formatDotenvLine(name: string, value: string): string {
-  if (!value.includes("'") && !value.includes(CRLF)) return `${name}='${value}'`;
-  const escaped = value
-    // First, so that the backslashes added below are not doubled again.
-    .replaceAll('\\', '\\\\')
-    .replaceAll('"', '\\"')
-    .replaceAll('$', '\\$')
-    .replaceAll('`', '\\`')
-    .replaceAll(CRLF, CR_THEN_CONTINUED_NEWLINE);
-  return `${name}="${escaped}"`;
+  const why = unwritableReason(value);
+  if (why !== undefined) {
+    throw new CliError(
+      'USAGE',
+      `the value of ${name} cannot be written as dotenv that dotenv, \`import\` and a shell all read the same: it ${why}`,
+      { hint: 'export with --format json (or --json) instead; nothing was written' },
+    );
+  }
+  return value.includes("'") ? `${name}="${value}"` : `${name}='${value}'`;
 }
 
-const CRLF = '\r\n';
-/** CR, then a backslash-newline (removed by shell and parser alike), then the value's newline. */
-const CR_THEN_CONTINUED_NEWLINE = '\r\\\n\n';
+/** Why `value` has no dotenv form that every reader reads exactly, or undefined when it has one. */
+export function unwritableReason(value: string): string | undefined {
+  if (value.includes('\r')) return 'holds a carriage return';
+  if (value.endsWith('\\')) return 'ends with a backslash';
+  if (value.includes("'") && SHELL_SPECIAL_IN_DOUBLE_QUOTES.test(value)) {
+    return 'holds a single quote together with one of \\ " $ `';
+  }
+  return undefined;
+}
+
+/** What a POSIX shell still interprets inside double quotes (and `"`, which would end them). */
+const SHELL_SPECIAL_IN_DOUBLE_QUOTES = /[\\"$`]/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DotenvSyntaxError, MAX_DOTENV_BYTES, parseDotenv } from './dotenv.js';
+import { DotenvSyntaxError, MAX_DOTENV_BYTES, parseDotenv, scanDotenv } from './dotenv.js';
 
 /** The values only, by name: most tests do not care about line numbers. */
 function values(text: string): Record<string, string> {
@@ -77,12 +77,14 @@ describe('parseDotenv: unquoted values', () => {
     expect(values('A=  hello world  # greeting\nB=x\t#tab comment\n')).toEqual({ A: 'hello world', B: 'x' });
   });
 
-  it('keeps a # that does not follow a blank', () => {
-    expect(values('URL=http://x/#frag\nB=a#b#c\nC=#not-a-comment\n')).toEqual({
-      URL: 'http://x/#frag',
-      B: 'a#b#c',
-      C: '#not-a-comment',
-    });
+  it('refuses a # that does not follow a blank: dotenv would end the value there (issue 15)', () => {
+    const { entries, errors } = scanDotenv('URL=http://x/#frag\nB=a#b#c\nC=#not-a-comment\nD=ok # fine#\n');
+    expect(entries).toEqual([{ name: 'D', value: 'ok', line: 4 }]);
+    expect(errors.map((error) => error.line)).toEqual([1, 2, 3]);
+    expect(errors[0]?.message).toBe(
+      'line 1: a # inside an unquoted value: dotenv ends the value there, other readers do not; quote the value',
+    );
+    expect(values("URL='http://x/#frag'\n")).toEqual({ URL: 'http://x/#frag' });
   });
 
   it('keeps quotes and backslashes that are not at the start literally', () => {
@@ -102,15 +104,24 @@ describe('parseDotenv: quoted values', () => {
     ]);
   });
 
-  it('interprets \\n \\r \\t \\" \\\\ and \\$ in double-quoted values', () => {
-    expect(values('A="1\\n2\\r3\\t4\\"5\\\\6\\$7"\n')).toEqual({ A: '1\n2\r3\t4"5\\6$7' });
+  it('reads \\n and \\r in double-quoted values as dotenv does, and nothing else', () => {
+    expect(values('A="1\\n2\\r3"\n')).toEqual({ A: '1\n2\r3' });
   });
 
-  it('reads a double-quoted \\` as a backtick and drops a backslash-newline, as a shell does', () => {
-    expect(values('A="a\\`b\\\nc"\nB="x\\\r\ny"\n')).toEqual({ A: 'a`bc', B: 'xy' });
+  it('refuses the escapes dotenv keeps as written but shells unescape: \\t \\" \\\\ \\$ \\` and backslash-newline (issue 15)', () => {
+    for (const sequence of ['\\t', '\\\\', '\\$', '\\`', '\\\n']) {
+      const { entries, errors } = scanDotenv(`A="x${sequence}y"\nB=2\n`);
+      expect(entries.map((entry) => entry.name)).toEqual(['B']);
+      expect(errors[0]?.message).toMatch(
+        /in double quotes: dotenv keeps it as written \(it unescapes only \\n and \\r\)/,
+      );
+    }
+    expect(syntaxError('A="say \\"hi\\""\n').message).toMatch(
+      /^line 1: a backslash right before the closing quote/,
+    );
   });
 
-  it('keeps any other backslash sequence in double-quoted values as written', () => {
+  it('keeps any other backslash sequence in double-quoted values as written, as dotenv does', () => {
     expect(values('A="C:\\Users\\x \\d+ \\\' \\u0041"\n')).toEqual({ A: "C:\\Users\\x \\d+ \\' \\u0041" });
   });
 
@@ -174,10 +185,10 @@ describe('parseDotenv: a file mixing every form', () => {
     `PRIVATE_KEY="${pem.split('\n').join('\r\n')}"`,
     "LITERAL='a\\nb # kept'",
     'HASHES="#1 and # 2" # trailing',
-    'URL=https://example.com/page#section',
+    "URL='https://example.com/page#section'",
     'EMPTY=',
     '  export   TABBED\t=\t`back tick`',
-    'UNICODE="ключ 🔐\\t"',
+    'UNICODE="ключ 🔐\\n"',
     'EQUALS=a=b==',
   ].join('\r\n');
 
@@ -191,21 +202,34 @@ describe('parseDotenv: a file mixing every form', () => {
       { name: 'URL', value: 'https://example.com/page#section', line: 11 },
       { name: 'EMPTY', value: '', line: 12 },
       { name: 'TABBED', value: 'back tick', line: 13 },
-      { name: 'UNICODE', value: 'ключ 🔐\t', line: 14 },
+      { name: 'UNICODE', value: 'ключ 🔐\n', line: 14 },
       { name: 'EQUALS', value: 'a=b==', line: 15 },
     ]);
   });
 });
 
 describe('parseDotenv: errors', () => {
-  it('refuses a later duplicate and says where the name was first defined', () => {
-    const error = syntaxError('A=1\n\nB=2\nA=3\n');
-    expect(error.line).toBe(4);
-    expect(error.message).toBe('line 4: A is already defined on line 1');
+  it('refuses a name assigned twice on both lines, saying where it was first assigned (issue 15)', () => {
+    const { entries, errors } = scanDotenv('A=1\n\nB=2\nA=3\n');
+    expect(entries).toEqual([{ name: 'B', value: '2', line: 3 }]);
+    expect(errors.map((error) => error.message)).toEqual([
+      'line 4: A is assigned again (first on line 1): dotenv takes the last value, other readers the first; keep one',
+    ]);
   });
 
   it('refuses a duplicate that follows a multi-line value, on the right line', () => {
-    expect(syntaxError('A="x\ny"\nexport A=z\n').message).toBe('line 3: A is already defined on line 1');
+    expect(syntaxError('A="x\ny"\nexport A=z\n').message).toMatch(
+      /^line 3: A is assigned again \(first on line 1\)/,
+    );
+  });
+
+  it('refuses a name accepted on one line when a malformed line may assign it for dotenv', () => {
+    const { entries, errors } = scanDotenv('A=1\n\u00a0A=2\nB=3\n');
+    expect(entries.map((entry) => entry.name)).toEqual(['B']);
+    expect(errors.map((error) => error.line)).toEqual([1, 2]);
+    expect(errors[0]?.message).toBe(
+      'line 1: A is assigned again on line 2, a malformed line that dotenv may read differently; fix or remove one',
+    );
   });
 
   it('refuses a line without =', () => {
@@ -233,12 +257,13 @@ describe('parseDotenv: errors', () => {
     }
   });
 
-  it('refuses text after a closing quote, on the closing line', () => {
+  it('refuses text after a closing quote, naming the lines of the value', () => {
     expect(syntaxError('A="x"y\n').message).toBe('line 1: unexpected text after the closing quote');
     expect(syntaxError("A='x' 'y'\n").message).toBe('line 1: unexpected text after the closing quote');
     const error = syntaxError('OK=1\nA="one\ntwo" extra\n');
-    expect(error.line).toBe(3);
-    expect(error.message).toBe('line 3: unexpected text after the closing quote');
+    expect(error.line).toBe(2);
+    expect(error.lastLine).toBe(3);
+    expect(error.message).toBe('lines 2-3: unexpected text after the closing quote');
   });
 
   it('refuses an unterminated quote, naming the line where the value started', () => {
@@ -249,6 +274,9 @@ describe('parseDotenv: errors', () => {
     }
     expect(syntaxError('A="ends with a backslash\\').line).toBe(1);
     expect(syntaxError('A="escaped quote only\\"\n').line).toBe(1);
+    expect(syntaxError('A="escaped quote only\\"\n').message).toMatch(
+      /a backslash right before the closing quote/,
+    );
   });
 
   it('refuses input larger than MAX_DOTENV_BYTES at line 0', () => {

@@ -1,26 +1,36 @@
 /**
  * @module dotenv
- * Parses the dotenv files `iron-secrets import FILE` reads, the way users of dotenv, dotenvx and
- * docker compose expect:
+ * Parses the dotenv files `iron-secrets import FILE` reads. Every assignment it accepts is read
+ * exactly as the `dotenv` npm package's `parse` reads it (the reading most `.env` files are written
+ * for); a line that the two would read differently is refused as malformed, saying why, rather
+ * than imported with a value the file's author did not mean. What is accepted:
  *
  * - One `NAME=value` per line. Blank lines and lines whose first non-blank character is `#` are
- *   skipped. An optional `export ` prefix and spaces around the name and the `=` are allowed.
+ *   skipped. An optional `export ` prefix and spaces or tabs around the name and the `=` are allowed.
  *   `NAME=` gives the empty string (the caller decides whether that is allowed).
- * - Unquoted values are trimmed. A `#` after a space or tab starts a comment; any other `#` is
- *   literal, so `URL=https://example.com/#frag` keeps its fragment.
- * - `'single'` and `` `backtick` `` quoted values are literal (no escapes) and may span lines.
- * - `"double"` quoted values may span lines and understand `\n \r \t \" \\ \$` and `` \` ``; a
- *   backslash before a line end joins the lines (both are dropped), as in a shell; any other
- *   backslash is kept together with the character after it.
+ * - Unquoted values are trimmed and end at a `#` that follows a blank (`A=b # note` is `b`). A `#`
+ *   anywhere else in an unquoted value is refused: dotenv ends the value there (`https://x/#frag`
+ *   would become `https://x/`), shells and docker compose do not; quote such a value.
+ * - `'single'` and `` `backtick` `` quoted values are literal and may span lines.
+ * - `"double"` quoted values may span lines; `\n` and `\r` in them are a newline and a carriage
+ *   return, and any other backslash is kept as written, as dotenv reads them. `\t \" \\ \$`, `` \` ``
+ *   and a backslash before a line end are refused: dotenv keeps them as written while shells,
+ *   docker compose and earlier versions of this parser unescape them.
+ * - A backslash right before a closing quote is refused: dotenv reads `\'` as a quote inside the
+ *   value and looks for the end further on.
  * - Nothing is expanded: `${OTHER}` and `$(cmd)` stay exactly as written, so importing a file never
  *   reads the environment or runs a command.
  * - After a closing quote only spaces, tabs and a `# comment` may follow.
- * - A leading UTF-8 BOM is ignored and `\r\n` line ends count as `\n` (never part of a value).
+ * - A leading UTF-8 BOM is ignored; `\r\n` and a lone `\r` are line ends, as dotenv reads them.
+ * - An unquoted value with other white space (a no-break space, a form feed...) at either end is
+ *   refused: dotenv trims it, and an invisible difference in a secret is worth a question.
  *
  * Names follow the secret name rule `[A-Za-z_][A-Za-z0-9_]*` (at most 256 characters) and may be
- * assigned once. The parser is a hand-written single pass with no backtracking regex, so hostile input
- * costs linear time. Errors give the 1-based line and what was expected, never a value or the raw
- * line: the file holds secrets and error messages end up in terminals, CI logs and bug reports.
+ * assigned once: dotenv takes the last of two assignments, other readers the first, so a name
+ * assigned twice is refused on both lines. The parser is a hand-written single pass with no
+ * backtracking regex, so hostile input costs linear time. Errors give the 1-based line and what
+ * was expected, never a value or the raw line: the file holds secrets and error messages end up in
+ * terminals, CI logs and bug reports.
  */
 
 /**
@@ -37,19 +47,17 @@ export const MAX_DOTENV_BYTES = 16 * 1024 * 1024;
 const MAX_NAME_LENGTH = 256;
 // Anchored and without nested quantifiers: linear time even on a hostile name.
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// A Map, not an object literal, so `\constructor`-style lookups cannot hit Object.prototype.
-const DOUBLE_QUOTE_ESCAPES = new Map([
-  ['n', '\n'],
-  ['r', '\r'],
-  ['t', '\t'],
-  ['"', '"'],
-  ['\\', '\\'],
-  ['$', '$'],
-  // The last two as a POSIX shell reads double quotes, so a file `export` writes means the same
-  // to `import` and to `set -a; . file`.
-  ['`', '`'],
-  ['\n', ''],
-]);
+/** White space that JavaScript's trim(), and so dotenv, removes; this parser trims only spaces and tabs. */
+const OTHER_WHITE_SPACE = /^\s$/;
+/** A line dotenv reads as `NAME:` with its value on the next line. Anchored: linear. */
+const YAML_KEY_AT_END = /^\s*(?:export\s+)?[\w.-]+:$/;
+/** A line dotenv reads as an assignment of a quoted value (which may go on over lines). Anchored. */
+const DOTENV_QUOTED_START = /^\s*(?:export\s+)?[\w.-]+(?:[^\S\n]*=[^\S\n]*|:[^\S\n]+)(['"`])/;
+/**
+ * Backslash sequences in double quotes that dotenv keeps as written but that shells, docker
+ * compose and this parser before issue 15 unescape: refused, so that no reader is surprised.
+ */
+const AMBIGUOUS_ESCAPES = new Set(['t', '"', '\\', '$', '`', '\n']);
 
 /**
  * One assignment of a dotenv file.
@@ -68,7 +76,8 @@ export interface DotenvEntry {
 
 /**
  * A dotenv file that cannot be parsed: `line` is 1-based; the message never contains a value.
- * The `message` is `line N: <message>`, or just `<message>` for line 0 (the whole file).
+ * The `message` is `line N: <message>`, `lines N-M: <message>` for a value over several lines, or
+ * just `<message>` for line 0 (the whole file).
  *
  * @example
  * ```ts
@@ -79,17 +88,26 @@ export interface DotenvEntry {
  */
 export class DotenvSyntaxError extends Error {
   readonly line: number;
+  /** The last line the malformed assignment covers (a quoted value can span lines); `line` or more. */
+  readonly lastLine: number;
 
-  constructor(line: number, message: string) {
-    super(line > 0 ? `line ${line}: ${message}` : message);
+  constructor(line: number, message: string, lastLine = line) {
+    super(
+      line <= 0
+        ? message
+        : lastLine > line
+          ? `lines ${line}-${lastLine}: ${message}`
+          : `line ${line}: ${message}`,
+    );
     this.name = new.target.name;
     this.line = line;
+    this.lastLine = Math.max(line, lastLine);
   }
 }
 
 /**
  * Parses dotenv text. Throws the first DotenvSyntaxError (see {@link scanDotenv} for all of them).
- * Later duplicates of a name are an error (say which line defined it first).
+ * A name assigned twice is an error (saying which line assigned it first).
  *
  * @example
  * ```ts
@@ -118,8 +136,8 @@ export interface DotenvScan {
 
 /**
  * Parses dotenv text, going on after a malformed line so that every such line is reported at once.
- * A malformed line is left out (an unclosed quote: only the line where it opens) and reading
- * resumes at the next line. Throws DotenvSyntaxError only for a file over {@link MAX_DOTENV_BYTES}.
+ * A malformed assignment is left out with the lines its quoted value covers (an unclosed quote:
+ * only the line where it opens) and reading resumes after them. Throws DotenvSyntaxError only for a file over {@link MAX_DOTENV_BYTES}.
  *
  * @example
  * ```ts
@@ -131,22 +149,33 @@ export function scanDotenv(text: string): DotenvScan {
   if (text.length > MAX_DOTENV_BYTES) {
     throw new DotenvSyntaxError(0, `the file is larger than ${MAX_DOTENV_BYTES} bytes`);
   }
-  // Normalising \r\n once means no value, quoted or not, can ever end with a Windows line end's \r.
-  const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replaceAll('\r\n', '\n');
+  // dotenv reads \r\n and a lone \r as a line end; so does this parser, so that no value keeps a
+  // \r that dotenv would read as a newline (a value's own CR is written as \r in double quotes).
+  const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   const entries: DotenvEntry[] = [];
   const errors: DotenvSyntaxError[] = [];
+  // Every name assigned on a line, accepted or refused: dotenv takes the last assignment, other
+  // readers the first, so a name assigned twice is imported from neither line.
   const firstLine = new Map<string, number>();
+  const assignedTwice = new Set<string>();
   let pos = 0;
   let line = 1;
   while (pos < src.length) {
     const eol = endOfLine(src, pos);
-    const fail = (at: number, message: string, resume: number) => {
-      errors.push(new DotenvSyntaxError(at, message));
-      pos = resume + 1;
-      line = at + 1;
+    /** Records an error for this line up to the line ending at `spanEnd`, and resumes after it. */
+    const fail = (message: string, spanEnd = eol) => {
+      if (spanEnd === eol) spanEnd = dotenvSpanEnd(src, pos, eol);
+      const last = line + countNewlines(src, pos, spanEnd);
+      errors.push(new DotenvSyntaxError(line, message, last));
+      pos = spanEnd + 1;
+      line = last + 1;
     };
     let i = skipBlanks(src, pos, eol);
     if (i === eol || src[i] === '#') {
+      if (i !== eol && hasSeparator(src, i, eol)) {
+        fail(SEPARATOR_IN_COMMENT);
+        continue;
+      }
       pos = eol + 1;
       line++;
       continue;
@@ -159,85 +188,208 @@ export function scanDotenv(text: string): DotenvScan {
     const eq = indexIn(src, '=', i, eol);
     const name = eq === -1 ? '' : src.slice(i, trimEnd(src, i, eq));
     if (name === '') {
-      fail(line, 'expected NAME=value', eol);
+      fail('expected NAME=value');
       continue;
     }
     if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
       fail(
-        line,
         'a name must start with a letter or underscore, contain only letters, digits and underscores, ' +
           `and be at most ${MAX_NAME_LENGTH} characters`,
-        eol,
       );
       continue;
     }
-    // Safe to echo: the name passed the rule above and names are not secret.
+    // Safe to echo from here on: the name passed the rule above and names are not secret.
     const previous = firstLine.get(name);
-    if (previous !== undefined) {
-      fail(line, `${name} is already defined on line ${previous}`, eol);
+    if (previous === undefined) firstLine.set(name, line);
+    const read = readValue(src, skipBlanks(src, eq + 1, eol), eol);
+    if ('refused' in read) {
+      if (previous !== undefined) assignedTwice.add(name);
+      fail(read.refused, read.spanEnd);
       continue;
     }
-
-    const start = line;
-    const v = skipBlanks(src, eq + 1, eol);
-    const quote = src[v];
-    let value: string;
-    if (quote === '"' || quote === "'" || quote === '`') {
-      const closed = quote === '"' ? readDoubleQuoted(src, v + 1) : readLiteral(src, v + 1, quote);
-      if (closed === undefined) {
-        fail(start, 'the quoted value starting here is never closed', eol);
-        continue;
-      }
-      value = closed.value;
-      line += countNewlines(src, v, closed.end);
-      const closeEol = endOfLine(src, closed.end + 1);
-      const after = skipBlanks(src, closed.end + 1, closeEol);
-      if (after !== closeEol && src[after] !== '#') {
-        fail(line, 'unexpected text after the closing quote', closeEol);
-        continue;
-      }
-      pos = closeEol + 1;
-    } else {
-      // Only a `#` after a blank opens a comment, so `a#b` and `http://x/#frag` stay whole.
-      let stop = eol;
-      for (let j = v; j < eol; j++) {
-        if (src[j] === '#' && isBlank(src[j - 1])) {
-          stop = j;
-          break;
-        }
-      }
-      value = src.slice(v, trimEnd(src, v, stop));
-      pos = eol + 1;
+    if (previous !== undefined) {
+      assignedTwice.add(name);
+      fail(
+        `${name} is assigned again (first on line ${previous}): dotenv takes the last value, other readers the first; keep one`,
+        read.end,
+      );
+      continue;
     }
-    entries.push({ name, value, line: start });
-    firstLine.set(name, start);
-    line++;
+    entries.push({ name, value: read.value, line });
+    line += countNewlines(src, pos, read.end) + 1;
+    pos = read.end + 1;
   }
-  return { entries, errors };
+  // A refused line may still assign a name for dotenv (`\u00a0A=`, `A=x#y`, a line inside a
+  // refused quoted value): if it is also accepted elsewhere, dotenv's last value may be that one.
+  const refusedKeys = new Map<string, number>();
+  const lines = src.split('\n');
+  for (const error of errors) {
+    for (let n = error.line; n <= error.lastLine; n++) {
+      for (const key of dotenvKeysOf(lines[n - 1] ?? '')) if (!refusedKeys.has(key)) refusedKeys.set(key, n);
+    }
+  }
+  const accepted: DotenvEntry[] = [];
+  for (const entry of entries) {
+    const refusedLine = refusedKeys.get(entry.name);
+    if (assignedTwice.has(entry.name)) continue;
+    if (refusedLine !== undefined) {
+      errors.push(
+        new DotenvSyntaxError(
+          entry.line,
+          `${entry.name} is assigned again on line ${refusedLine}, a malformed line that dotenv may read differently; fix or remove one`,
+        ),
+      );
+      continue;
+    }
+    accepted.push(entry);
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { entries: accepted, errors };
 }
 
-/** The end of a double-quoted value starting at `from` (after the quote), or undefined if unclosed. */
-function readDoubleQuoted(src: string, from: number): { value: string; end: number } | undefined {
-  let value = '';
-  let chunk = from;
-  for (let j = from; j < src.length; j++) {
-    const c = src[j];
-    if (c === '"') return { value: value + src.slice(chunk, j), end: j };
-    if (c !== '\\') continue;
-    const escaped = DOUBLE_QUOTE_ESCAPES.get(src[j + 1] ?? '');
-    // Unknown sequences stay as written (backslash and character) so Windows paths and regexes survive.
-    if (escaped !== undefined) {
-      value += src.slice(chunk, j) + escaped;
-      chunk = j + 2;
+/** The names dotenv could read on `line`: after white space and an optional `export `, its key characters. */
+function dotenvKeysOf(line: string): string[] {
+  const keys: string[] = [];
+  // U+2028 and U+2029 start a line for dotenv's pattern too.
+  for (const segment of line.split(/[\u2028\u2029]/)) {
+    // Anchored, and each part consumes what the next cannot: linear on any line.
+    const match = /^\s*(export\s+)?([\w.-]*)/.exec(segment);
+    if (match === null) continue;
+    if (match[2] !== '') keys.push(match[2]!);
+    // `export  =1` and a failed prefix: dotenv may read `export` itself as the key.
+    if (match[1] !== undefined) keys.push('export');
+  }
+  return keys;
+}
+
+/**
+ * Where dotenv's reading of the refused line `src[pos, eol)` could end: a line it reads as
+ * `NAME:` takes the next line as its value, and a quoted value it sees (behind white space or a
+ * name this parser refuses) runs to the next quote not preceded by a backslash. The lines up to
+ * there are reported with the refused one, never read on their own.
+ */
+function dotenvSpanEnd(src: string, pos: number, eol: number): number {
+  let end = eol;
+  let start = pos;
+  // dotenv's pattern also starts a line after U+2028 and U+2029.
+  for (const segment of src.slice(pos, eol).split(/[\u2028\u2029]/)) {
+    if (start + segment.length === eol && eol < src.length && YAML_KEY_AT_END.test(segment)) {
+      end = Math.max(end, endOfLine(src, eol + 1));
     }
-    j++;
+    const quoted = DOTENV_QUOTED_START.exec(segment);
+    if (quoted !== null) {
+      const close = dotenvCloseBound(src, start + quoted[0].length, quoted[1]!);
+      if (close !== -1) end = Math.max(end, endOfLine(src, close));
+    }
+    start += segment.length + 1;
+  }
+  return end;
+}
+
+/**
+ * The furthest quote dotenv's pattern could take as the end of a quoted value whose content starts
+ * at `from`: the first one not preceded by a backslash, or without one, the last in the file (an
+ * escaped quote ends the value when nothing after it can). -1 when there is no quote at all.
+ */
+function dotenvCloseBound(src: string, from: number, quote: string): number {
+  let close = src.indexOf(quote, from);
+  while (close !== -1 && src[close - 1] === '\\') close = src.indexOf(quote, close + 1);
+  if (close !== -1) return close;
+  const last = src.lastIndexOf(quote);
+  return last >= from ? last : -1;
+}
+
+/**
+ * The value starting at `v` (after `=` and blanks) on the line ending at `eol`: the value and the
+ * end of its last line, or why it is refused and the end of the last line it covers (as far as
+ * dotenv could read it: the lines up to there are reported with it, never read on their own).
+ */
+function readValue(
+  src: string,
+  v: number,
+  eol: number,
+): { value: string; end: number } | { refused: string; spanEnd: number } {
+  const quote = src[v];
+  if (quote !== '"' && quote !== "'" && quote !== '`') {
+    // dotenv ends an unquoted value at any #; this parser (like shells) at a # after a blank. They
+    // agree when the first # follows a blank (or there is none).
+    const hash = indexIn(src, '#', v, eol);
+    if (hash !== -1 && !isBlank(src[hash - 1])) {
+      return {
+        refused:
+          'a # inside an unquoted value: dotenv ends the value there, other readers do not; quote the value',
+        spanEnd: eol,
+      };
+    }
+    if (hasSeparator(src, v, eol)) {
+      return {
+        refused:
+          'a line or paragraph separator (U+2028, U+2029) in an unquoted value or its comment: dotenv reads what follows it as a new line; quote the value',
+        spanEnd: eol,
+      };
+    }
+    const value = src.slice(v, trimEnd(src, v, hash === -1 ? eol : hash));
+    if (OTHER_WHITE_SPACE.test(value[0] ?? '') || OTHER_WHITE_SPACE.test(value.at(-1) ?? '')) {
+      return {
+        refused:
+          'white space other than spaces and tabs at an end of an unquoted value: dotenv removes it; quote the value to keep it',
+        spanEnd: eol,
+      };
+    }
+    return { value, end: eol };
+  }
+  const close = src.indexOf(quote, v + 1);
+  if (close === -1) return { refused: 'the quoted value starting here is never closed', spanEnd: eol };
+  // A refused value is reported with every line dotenv's reading of it could cover.
+  const spanEnd = endOfLine(src, Math.max(close, dotenvCloseBound(src, close, quote)));
+  if (src[close - 1] === '\\') {
+    return {
+      refused: `a backslash right before the closing quote: dotenv reads \\${quote} as part of the value; write the value in other quotes`,
+      spanEnd,
+    };
+  }
+  const content = src.slice(v + 1, close);
+  let value = content;
+  if (quote === '"') {
+    const ambiguous = ambiguousEscape(content);
+    if (ambiguous !== undefined) {
+      return {
+        refused: `${ambiguous} in double quotes: dotenv keeps it as written (it unescapes only \\n and \\r), other readers unescape it; write the character itself, or single-quote the value`,
+        spanEnd,
+      };
+    }
+    // Exactly dotenv's two replacements, in its order.
+    value = content.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+  }
+  const closeEol = endOfLine(src, close + 1);
+  const after = skipBlanks(src, close + 1, closeEol);
+  if (after !== closeEol && src[after] !== '#') {
+    return { refused: 'unexpected text after the closing quote', spanEnd: Math.max(spanEnd, closeEol) };
+  }
+  if (hasSeparator(src, after, closeEol)) return { refused: SEPARATOR_IN_COMMENT, spanEnd: closeEol };
+  return { value, end: closeEol };
+}
+
+/**
+ * dotenv reads U+2028 and U+2029 as line ends where it looks for a line start: in a comment, what
+ * follows one would be an assignment to dotenv and a comment to this parser.
+ */
+const SEPARATOR_IN_COMMENT =
+  'a line or paragraph separator (U+2028, U+2029) in a comment: dotenv reads what follows it as a new line; remove it';
+
+function hasSeparator(src: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (src[i] === '\u2028' || src[i] === '\u2029') return true;
+  return false;
+}
+
+/** The first backslash sequence of {@link AMBIGUOUS_ESCAPES} in `content`, shown, if any. */
+function ambiguousEscape(content: string): string | undefined {
+  for (let j = content.indexOf('\\'); j !== -1; j = content.indexOf('\\', j + 2)) {
+    const next = content[j + 1];
+    if (next !== undefined && AMBIGUOUS_ESCAPES.has(next))
+      return next === '\n' ? 'a backslash before a line end' : `\\${next}`;
   }
   return undefined;
-}
-
-function readLiteral(src: string, from: number, quote: string): { value: string; end: number } | undefined {
-  const end = src.indexOf(quote, from);
-  return end === -1 ? undefined : { value: src.slice(from, end), end };
 }
 
 function isBlank(c: string | undefined): boolean {
