@@ -7,15 +7,13 @@
  */
 import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
 import { listOperation, reachesSecret } from '@iron/secrets-rbac';
-import type { SecretRow } from '@iron/secrets-storage';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
+import { describeSecretName, type SecretNameListing } from '../lib/describe-secret.js';
 import { assertEnvironment } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
-import { rotationStatus, type SecretMetadataFields } from '../secret-metadata.js';
 
-/** A secret as a names-only listing describes it: everything but the value, masked or not. */
-export type SecretNameListing = Omit<SecretMetadataFields, 'valueMasked'>;
+export type { SecretNameListing };
 
 export async function listSecretNames(
   context: ManagerContext,
@@ -49,20 +47,5 @@ export async function listSecretNames(
     );
   }
   const now = context.now();
-  return rows.map((row) => listing(row, now));
-}
-
-function listing(row: SecretRow, now: number): SecretNameListing {
-  const rotationDueAt = row.rotateEverySeconds === null ? null : row.updatedAt + row.rotateEverySeconds;
-  return {
-    id: row.id,
-    name: row.name,
-    environment: row.environment as SecretNameListing['environment'],
-    createdAt: new Date(row.createdAt * 1000),
-    updatedAt: new Date(row.updatedAt * 1000),
-    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt * 1000),
-    rotateEverySeconds: row.rotateEverySeconds,
-    rotationDueAt: rotationDueAt === null ? null : new Date(rotationDueAt * 1000),
-    rotationStatus: rotationStatus(now, row.expiresAt, rotationDueAt),
-  };
+  return rows.map((row) => describeSecretName(row, now));
 }
