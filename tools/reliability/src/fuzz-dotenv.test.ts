@@ -172,7 +172,8 @@ describe('.env files round-trip through importSecrets', () => {
               line = `${name}="${base}${t}\\n${t}"`;
             } else {
               const quote = how === 'single' ? "'" : '`';
-              const t = rawTail.replaceAll(quote, '_');
+              // A backslash before the closing quote is refused (dotenv reads it as escaping the quote).
+              const t = rawTail.replaceAll(quote, '_').replace(/\\$/, '_');
               value = `${base}\n${t}`;
               line = `${name}=${quote}${value}${quote}`;
             }
