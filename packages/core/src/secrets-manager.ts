@@ -110,6 +110,8 @@ export class SecretsManager {
   // by an operation inside the gate, and swapped or wiped only when no other is inside.
   #context: ManagerContext;
   readonly #gate = new OperationGate();
+  // Set once by open(): whether that open bound the database to the master key (its first use).
+  #boundNow = false;
   // One rotation at a time: each waits for the one before it (see OperationGate.alone).
   #rotations: Promise<unknown> = Promise.resolve();
   // The open streams' tokens, re-checked on announcements and a timer (see token-watch).
@@ -158,8 +160,10 @@ export class SecretsManager {
           changePollMs: options.changePollMs,
         }),
       );
-      const { auditChainKey, fingerprint } = await translated(() => bindMasterKey(storage!, masterKey));
-      return new SecretsManager({
+      const { auditChainKey, fingerprint, boundNow } = await translated(() =>
+        bindMasterKey(storage!, masterKey),
+      );
+      const manager = new SecretsManager({
         storage,
         cipher: new SecretCipher(masterKey, keyCacheSize),
         fingerprint,
@@ -169,11 +173,27 @@ export class SecretsManager {
         now: () => Math.floor(clock().getTime() / 1000),
         counters: { rejectedTokens: 0 },
       });
+      manager.#boundNow = boundNow;
+      return manager;
     } catch (error) {
       wipe(masterKey);
       await storage?.close();
       throw error;
     }
+  }
+
+  /**
+   * Whether opening this manager bound the database to its master key: the database's first use
+   * (as `iron-secrets init` reports it), rather than a check against a key bound before.
+   *
+   * @example
+   * ```ts
+   * const manager = await SecretsManager.open({ database: url });
+   * console.log(manager.boundOnOpen() ? 'bound to this master key' : 'master key checked');
+   * ```
+   */
+  boundOnOpen(): boolean {
+    return this.#boundNow;
   }
 
   /** FR-1: true once the database is open under a verified master key, until `close()`. */

@@ -26,8 +26,9 @@ export const registerInit: CommandRegistrar = (program, io) => {
       const global = globalOptions(command);
       const { path, printable, isUrl } = databaseLocation(io, global.db);
       const existed = isUrl || existsSync(path);
+      let boundNow: boolean;
       try {
-        await withSession(io, global, true, async () => {});
+        boundNow = await withSession(io, global, true, async ({ manager }) => manager.boundOnOpen());
       } catch (error) {
         if (isIronSecretsError(error, 'MASTER_KEY_NOT_FOUND')) {
           throw new CliError(
@@ -40,13 +41,17 @@ export const registerInit: CommandRegistrar = (program, io) => {
         }
         throw error;
       }
+      // "Bound" only when this init did it: a repeat (or a database another process bound first)
+      // was checked against the key, which is what a reader needs to know apart.
       out(
         io,
         isUrl
-          ? `Database ${printable} is ready (schema up to date, master key checked)`
-          : existed
-            ? `Database already exists at ${path} (master key checked)`
-            : `Created database at ${path}`,
+          ? `Database ${printable} is ready (schema up to date, ${boundNow ? 'bound to this master key' : 'master key checked'})`
+          : !existed
+            ? `Created database at ${path}`
+            : boundNow
+              ? `Database at ${path} is ready (bound to this master key)`
+              : `Database already exists at ${path} (master key checked)`,
       );
     });
 };

@@ -23,12 +23,12 @@ export const FINGERPRINT_SETTING = 'master_key_fingerprint';
 
 /**
  * Ties the database to the master key on first use, and checks it on every later one (R6).
- * Returns the audit-chain key and the fingerprint. The slow key derivations happen outside the write transaction.
+ * Returns the audit-chain key, the fingerprint, and whether this call did the binding (first use). The slow key derivations happen outside the write transaction.
  */
 export async function bindMasterKey(
   storage: Storage,
   masterKey: Uint8Array,
-): Promise<{ auditChainKey: Uint8Array; fingerprint: string }> {
+): Promise<{ auditChainKey: Uint8Array; fingerprint: string; boundNow: boolean }> {
   const fingerprint = masterKeyFingerprint(masterKey);
   const read = () =>
     storage.transaction(
@@ -60,7 +60,7 @@ export async function bindMasterKey(
       await writeHistory(tx, fresh.key, EMPTY_HISTORY);
       return true;
     });
-    if (won) return { auditChainKey: fresh.key, fingerprint };
+    if (won) return { auditChainKey: fresh.key, fingerprint, boundNow: true };
     wipe(fresh.key);
     stored = await read();
   }
@@ -80,7 +80,7 @@ export async function bindMasterKey(
       throw error;
     }
   }
-  return { auditChainKey: key, fingerprint };
+  return { auditChainKey: key, fingerprint, boundNow: false };
 }
 
 /**
