@@ -89,5 +89,12 @@ describe('export in dotenv format', () => {
     );
     expect(refused.stderr).not.toContain('word-value');
     expect(JSON.parse((await box.run(['export', '--json'])).stdout).DB_PASSWORD).toBe("pa'ss$word-value");
+
+    await box.run(['set', 'WINDOWS_DIR'], { input: 'C:\\dir-value\\' });
+    const both = await box.run(['export']);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toContain(
+      'error: the values of DB_PASSWORD, WINDOWS_DIR cannot be written as dotenv that dotenv, `import` and a shell all read the same (DB_PASSWORD holds a single quote together with one of \\ " $ `; WINDOWS_DIR ends with a backslash) (USAGE)',
+    );
   }, 60_000);
 });

@@ -8,7 +8,7 @@
 import { reservedNameReason } from '@iron/secrets-core';
 import { CliError } from '../lib/cli-error.js';
 import { type CommandRegistrar, examples, globalOptions } from '../lib/command.js';
-import { formatDotenvLine } from '../lib/dotenv-format.js';
+import { assertDotenvWritable, formatDotenvLine } from '../lib/dotenv-format.js';
 import { isTerminal, note } from '../lib/io.js';
 import { environmentFrom } from '../lib/locations.js';
 import { withSession } from '../lib/open-manager.js';
@@ -81,6 +81,8 @@ export const registerExport: CommandRegistrar = (program, io) => {
           const object = Object.fromEntries(secrets.map((s) => [s.name, s.value!]));
           io.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
         } else {
+          // Every value that cannot be written is named at once, before anything is printed.
+          assertDotenvWritable(secrets.map((s) => ({ name: s.name, value: s.value! })));
           io.stdout.write(secrets.map((s) => `${formatDotenvLine(s.name, s.value!)}\n`).join(''));
         }
       });

@@ -29,15 +29,39 @@ import { CliError } from './cli-error.js';
  */
 export function formatDotenvLine(name: string, value: string): string {
   const why = unwritableReason(value);
-  if (why !== undefined) {
-    throw new CliError(
-      'USAGE',
-      `the value of ${name} cannot be written as dotenv that dotenv, \`import\` and a shell all read the same: it ${why}`,
-      { hint: 'export with --format json (or --json) instead; nothing was written' },
-    );
-  }
+  if (why !== undefined) throw unwritable([{ name, why }]);
   return value.includes("'") ? `${name}="${value}"` : `${name}='${value}'`;
 }
+
+/**
+ * Refuses (USAGE, before anything is printed) when any of `secrets` has a value
+ * {@link formatDotenvLine} cannot write, naming every such secret and why.
+ *
+ * @example
+ * ```ts
+ * assertDotenvWritable(secrets); // throws: the values of A, B cannot be written as dotenv ...
+ * ```
+ */
+export function assertDotenvWritable(secrets: readonly { name: string; value: string }[]): void {
+  const refused = secrets.flatMap(({ name, value }) => {
+    const why = unwritableReason(value);
+    return why === undefined ? [] : [{ name, why }];
+  });
+  if (refused.length > 0) throw unwritable(refused);
+}
+
+function unwritable(refused: readonly { name: string; why: string }[]): CliError {
+  const [only] = refused;
+  const message =
+    refused.length === 1 && only !== undefined
+      ? `the value of ${only.name} cannot be written as dotenv that ${READERS}: it ${only.why}`
+      : `the values of ${refused.map((r) => r.name).join(', ')} cannot be written as dotenv that ${READERS} (${refused.map((r) => `${r.name} ${r.why}`).join('; ')})`;
+  return new CliError('USAGE', message, {
+    hint: 'export with --format json (or --json) instead; nothing was written',
+  });
+}
+
+const READERS = 'dotenv, `import` and a shell all read the same';
 
 /** Why `value` has no dotenv form that every reader reads exactly, or undefined when it has one. */
 export function unwritableReason(value: string): string | undefined {

@@ -223,6 +223,18 @@ describe('parseDotenv: errors', () => {
     );
   });
 
+  it('reports, with the lines dotenv would read into it, a value dotenv reads across line ends', () => {
+    // dotenv: A is "\nB=1\n" (white space, line ends included, may come before a quoted value).
+    const empty = scanDotenv('A=\n"\nB=1\n"\nC=3\n');
+    expect(empty.entries.map((entry) => entry.name)).toEqual(['C']);
+    expect(empty.errors.map((error) => error.message)).toEqual([
+      'lines 1-4: nothing after = but a quoted value on a later line, which dotenv reads as this value; put the value on this line',
+    ]);
+    // dotenv: NAME on one line and `=` on the next is an assignment; `NAME:` takes the next line.
+    expect(scanDotenv('t\n="\nA=B="\nC=3\n').entries.map((entry) => entry.name)).toEqual(['C']);
+    expect(scanDotenv('YAML:\nA=1\nC=3\n').entries.map((entry) => entry.name)).toEqual(['C']);
+  });
+
   it('refuses a name accepted on one line when a malformed line may assign it for dotenv', () => {
     const { entries, errors } = scanDotenv('A=1\n\u00a0A=2\nB=3\n');
     expect(entries.map((entry) => entry.name)).toEqual(['B']);

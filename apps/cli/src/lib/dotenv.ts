@@ -49,10 +49,8 @@ const MAX_NAME_LENGTH = 256;
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** White space that JavaScript's trim(), and so dotenv, removes; this parser trims only spaces and tabs. */
 const OTHER_WHITE_SPACE = /^\s$/;
-/** A line dotenv reads as `NAME:` with its value on the next line. Anchored: linear. */
-const YAML_KEY_AT_END = /^\s*(?:export\s+)?[\w.-]+:$/;
-/** A line dotenv reads as an assignment of a quoted value (which may go on over lines). Anchored. */
-const DOTENV_QUOTED_START = /^\s*(?:export\s+)?[\w.-]+(?:[^\S\n]*=[^\S\n]*|:[^\S\n]+)(['"`])/;
+/** Where dotenv's pattern can read a name at the start of a line. Anchored: linear. */
+const DOTENV_KEY = /^\s*(?:export\s+)?[\w.-]+/;
 /**
  * Backslash sequences in double quotes that dotenv keeps as written but that shells, docker
  * compose and this parser before issue 15 unescape: refused, so that no reader is surprised.
@@ -263,27 +261,54 @@ function dotenvKeysOf(line: string): string[] {
 }
 
 /**
- * Where dotenv's reading of the refused line `src[pos, eol)` could end: a line it reads as
- * `NAME:` takes the next line as its value, and a quoted value it sees (behind white space or a
- * name this parser refuses) runs to the next quote not preceded by a backslash. The lines up to
- * there are reported with the refused one, never read on their own.
+ * Where dotenv's reading of the refused line `src[pos, eol)` could end. dotenv's pattern lets white
+ * space, line ends included, separate a name from `=` and `=` from a quoted value, reads `NAME:`
+ * with its value on the next line, and runs a quoted value to the next quote not preceded by a
+ * backslash. The lines up to there are reported with the refused one, never read on their own.
  */
 function dotenvSpanEnd(src: string, pos: number, eol: number): number {
   let end = eol;
   let start = pos;
   // dotenv's pattern also starts a line after U+2028 and U+2029.
   for (const segment of src.slice(pos, eol).split(/[\u2028\u2029]/)) {
-    if (start + segment.length === eol && eol < src.length && YAML_KEY_AT_END.test(segment)) {
-      end = Math.max(end, endOfLine(src, eol + 1));
+    const segmentEnd = start + segment.length;
+    const key = DOTENV_KEY.exec(segment);
+    if (key !== null) {
+      let at = skipWhiteSpace(src, start + key[0].length, segmentEnd);
+      // Nothing after the name: dotenv looks for its `=` on the lines that follow.
+      if (at === segmentEnd) at = skipWhiteSpace(src, at, src.length);
+      if (src[at] === '=') {
+        end = Math.max(end, quotedEnd(src, at + 1));
+      } else if (src[at] === ':' && at + 1 === segmentEnd && segmentEnd === eol && eol < src.length) {
+        // `NAME:` at a line end: its value is the next line, or a quoted value further on.
+        end = Math.max(end, endOfLine(src, eol + 1), quotedEnd(src, at + 1));
+      } else if (src[at] === ':' && isWhiteSpace(src[at + 1])) {
+        end = Math.max(end, quotedEnd(src, at + 1));
+      }
     }
-    const quoted = DOTENV_QUOTED_START.exec(segment);
-    if (quoted !== null) {
-      const close = dotenvCloseBound(src, start + quoted[0].length, quoted[1]!);
-      if (close !== -1) end = Math.max(end, endOfLine(src, close));
-    }
-    start += segment.length + 1;
+    start = segmentEnd + 1;
   }
   return end;
+}
+
+/** After dotenv's `=` at `from`: the end of the line where a quoted value it could read ends. */
+function quotedEnd(src: string, from: number): number {
+  const at = skipWhiteSpace(src, from, src.length);
+  const quote = src[at];
+  if (quote !== '"' && quote !== "'" && quote !== '`') return -1;
+  const close = dotenvCloseBound(src, at + 1, quote);
+  return close === -1 ? -1 : endOfLine(src, close);
+}
+
+/** The first index from `from` (before `to`) that is not white space to JavaScript (line ends are). */
+function skipWhiteSpace(src: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && isWhiteSpace(src[i])) i++;
+  return i;
+}
+
+function isWhiteSpace(c: string | undefined): boolean {
+  return c !== undefined && OTHER_WHITE_SPACE.test(c);
 }
 
 /**
@@ -329,6 +354,17 @@ function readValue(
       };
     }
     const value = src.slice(v, trimEnd(src, v, hash === -1 ? eol : hash));
+    if (value === '' && hash === -1) {
+      // dotenv looks past the line end for a quoted value: `A=` then `"x"` on a later line is A=x.
+      const quoted = quotedEnd(src, eol);
+      if (quoted !== -1) {
+        return {
+          refused:
+            'nothing after = but a quoted value on a later line, which dotenv reads as this value; put the value on this line',
+          spanEnd: quoted,
+        };
+      }
+    }
     if (OTHER_WHITE_SPACE.test(value[0] ?? '') || OTHER_WHITE_SPACE.test(value.at(-1) ?? '')) {
       return {
         refused:
