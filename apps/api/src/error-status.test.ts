@@ -22,6 +22,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   SECRET_ALREADY_EXISTS: 409,
   AMBIGUOUS_ENVIRONMENT: 409,
   CONCURRENT_MODIFICATION: 409,
+  PRECONDITION_FAILED: 412,
   // This instance cannot serve now; another instance, or this one later, can.
   STORAGE_UNAVAILABLE: 503,
   STORAGE_FAILED: 503,

@@ -42,6 +42,11 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   /** The secret kept changing under an update; nothing was written. */
   | 'CONCURRENT_MODIFICATION'
+  /**
+   * An update with `ifMatch` found the secret in another state than the tag names (or gone):
+   * someone else wrote it since it was read; nothing was written.
+   */
+  | 'PRECONDITION_FAILED'
   /** The database cannot be opened or used. */
   | 'STORAGE_UNAVAILABLE'
   /** The database refused an operation (a lock held too long, a full disk). */

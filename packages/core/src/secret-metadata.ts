@@ -27,6 +27,12 @@ export interface SecretMetadataFields {
   readonly rotationDueAt: Date | null;
   /** `expired` past `expiresAt`, `due` past `rotationDueAt`, else `ok`. */
   readonly rotationStatus: RotationStatus;
+  /**
+   * The entity tag of this state of the secret (HTTP's `ETag`, quoted): give it back as
+   * `updateSecret`'s `ifMatch` to write only if nobody has written since. Opaque; never derived
+   * from the value.
+   */
+  readonly etag: string;
 }
 
 /**
@@ -50,6 +56,7 @@ export class SecretMetadata implements SecretMetadataFields {
   readonly rotateEverySeconds: number | null;
   readonly rotationDueAt: Date | null;
   readonly rotationStatus: RotationStatus;
+  readonly etag: string;
   readonly #value: string | undefined;
 
   constructor(fields: SecretMetadataFields, value?: string) {
@@ -63,6 +70,7 @@ export class SecretMetadata implements SecretMetadataFields {
     this.rotateEverySeconds = fields.rotateEverySeconds;
     this.rotationDueAt = fields.rotationDueAt;
     this.rotationStatus = fields.rotationStatus;
+    this.etag = fields.etag;
     this.#value = value;
   }
 

@@ -290,12 +290,18 @@ export class SecretsManager {
    * given (`null` removes one; left out, it is kept). With `newValue` undefined only those
    * settings change: the value is sealed again under them, unchanged, as a new version (audited
    * as an UPDATE), and `updatedAt`, which the rotation interval counts from, stays. Returns the
-   * secret as it now is, without its value.
+   * secret as it now is, without its value, with its new `etag`.
+   *
+   * Concurrent updates of one secret, from this process or any other on the same database, all
+   * succeed, last writer wins in commit order. For compare-and-set, pass `ifMatch` (the `etag`
+   * of a read): PRECONDITION_FAILED, nothing written, when someone wrote since.
    *
    * @example
    * ```ts
    * await manager.updateSecret('OPENAI_API_KEY', 'sk-proj-NEW-abc123', { environment: 'production' });
    * await manager.updateSecret('OPENAI_API_KEY', undefined, { environment: 'production', expiresAt: null });
+   * const { etag } = await manager.readSecret('OPENAI_API_KEY');
+   * await manager.updateSecret('OPENAI_API_KEY', 'sk-proj-NEW-def456', { ifMatch: etag });
    * ```
    */
   updateSecret(

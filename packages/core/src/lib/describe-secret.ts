@@ -6,6 +6,7 @@
 import type { SecretRow } from '@iron/secrets-storage';
 import { maskSecret } from '../mask-secret.js';
 import { rotationStatus, SecretMetadata, type SecretMetadataFields } from '../secret-metadata.js';
+import { secretEtag } from './secret-etag.js';
 
 /** A secret as a names-only listing describes it: everything but the value, masked or not. */
 export type SecretNameListing = Omit<SecretMetadataFields, 'valueMasked'>;
@@ -23,6 +24,7 @@ export function describeSecretName(row: SecretRow, now: number): SecretNameListi
     rotateEverySeconds: row.rotateEverySeconds,
     rotationDueAt: rotationDueAt === null ? null : new Date(rotationDueAt * 1000),
     rotationStatus: rotationStatus(now, row.expiresAt, rotationDueAt),
+    etag: secretEtag(row),
   };
 }
 

@@ -6,9 +6,9 @@
  * is the one-entry case.
  */
 import { randomUUID } from 'node:crypto';
-import { AuditOperation } from '@iron/secrets-audit';
+import { AuditOperation, type AuditRecord } from '@iron/secrets-audit';
 import { type Environment, Operation } from '@iron/secrets-rbac';
-import type { SecretRow } from '@iron/secrets-storage';
+import type { SecretRow, Transaction } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
@@ -53,10 +53,17 @@ export interface ImportResult {
 /** The most entries one import takes: a .env file, not a database dump. */
 export const MAX_IMPORT_ENTRIES = 10_000;
 
-/** Imports racing with other writers are re-planned this often before giving up. */
-const MAX_ATTEMPTS = 5;
+/**
+ * How long an import keeps re-planning while the secrets it writes are created, deleted or
+ * re-keyed under it (the only races left: an update of a row it planned to update is sealed again
+ * inside the write transaction). Generous: a bound against a livelock, not a policy.
+ */
+const RETRY_DEADLINE_MS = 60_000;
 
-/** Raised inside the write transaction when a row changed since it was read: roll back, re-plan. */
+/** Above this many rows to update, the write transaction reads the environment in one query. */
+const FIND_ONE_BY_ONE_UP_TO = 32;
+
+/** Raised inside the write transaction when the plan no longer fits the rows: roll back, re-plan. */
 class Raced extends Error {}
 
 interface Planned {
@@ -83,7 +90,8 @@ export async function importSecrets(
     secretVersion: existing ? existing.version + 1 : 1,
   });
 
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+  const deadline = Date.now() + RETRY_DEADLINE_MS;
+  for (let attempt = 1; Date.now() < deadline; attempt += 1) {
     const rows = await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true });
     const byName = new Map(rows.map((row) => [row.name, row]));
     const skipped = options.overwrite ? [] : entries.filter((e) => byName.has(e.name)).map((e) => e.name);
@@ -96,33 +104,50 @@ export async function importSecrets(
       const operation = existing ? Operation.Update : Operation.Create;
       await authorizeOrRefuse(context, facts(entry, existing), operation, { environment, name: entry.name });
     }
+    // Sealed outside the transaction: the key derivations (the slow part) run in parallel, and
+    // their keys stay cached for a re-seal inside it.
     const sealed = await Promise.all(plan.map((planned) => seal(context, planned, environment, rotation)));
     try {
       await context.storage.transaction(async (tx) => {
         await assertCurrentMasterKey(context, tx);
+        // No other write runs until this one commits: the rows read now are the rows replaced.
+        const current = await currentRows(tx, environment, plan);
+        const audited: AuditRecord[] = [];
         for (const [index, { entry, existing }] of plan.entries()) {
-          const row = sealed[index]!;
-          const written = existing
-            ? await tx.secrets.update(existing.id, existing.version, {
-                encryptedBlob: row.encryptedBlob,
-                nonce: row.nonce,
-                salt: row.salt,
-                kdf: row.kdf,
-                ...updateOf(row.updatedAt, rotation),
-              })
-            : (await tx.secrets.insert(row)) === 'inserted';
+          let row = sealed[index]!;
+          let written: boolean;
+          if (existing) {
+            const now = current.get(entry.name);
+            // Deleted, re-created or re-keyed since the plan: plan again (and authorise again).
+            if (now === undefined || !sameKey(now, existing)) throw new Raced();
+            if (now.version !== existing.version) {
+              // Updated since the plan: sealed again against the row as it now is, with the key
+              // derived for the plan (still cached).
+              row = await seal(context, { entry, existing: now }, environment, rotation, row.salt);
+            }
+            written = await tx.secrets.update(now.id, now.version, {
+              encryptedBlob: row.encryptedBlob,
+              nonce: row.nonce,
+              salt: row.salt,
+              kdf: row.kdf,
+              ...updateOf(row.updatedAt, rotation),
+            });
+            audited.push(auditRecord(context, facts(entry, now)));
+          } else {
+            written = (await tx.secrets.insert(row)) === 'inserted';
+            audited.push(auditRecord(context, facts(entry, undefined)));
+          }
           if (!written) throw new Raced();
           const kind = existing ? 'updated' : 'created';
           await tx.changes.record({ kind, name: entry.name, environment, changedAt: row.updatedAt });
         }
-        await appendAudit(
-          context,
-          tx,
-          plan.map(({ entry, existing }) => auditRecord(context, facts(entry, existing))),
-        );
+        await appendAudit(context, tx, audited);
       });
     } catch (error) {
-      if (error instanceof Raced) continue;
+      if (error instanceof Raced) {
+        await pause(attempt);
+        continue;
+      }
       throw error;
     }
     return {
@@ -137,9 +162,42 @@ export async function importSecrets(
     facts(first!, undefined),
     new IronSecretsError(
       'CONCURRENT_MODIFICATION',
-      `the secrets kept changing while they were being written (${MAX_ATTEMPTS} attempts); nothing was written; try again`,
+      `the secrets kept being created, deleted or re-keyed while they were being written (for ${RETRY_DEADLINE_MS / 1000} s); nothing was written; try again`,
     ),
   );
+}
+
+/** The rows, as they are now, of the plan's entries that update one; by name. */
+async function currentRows(
+  tx: Transaction,
+  environment: string,
+  plan: readonly Planned[],
+): Promise<Map<string, SecretRow>> {
+  const names = plan.filter((p) => p.existing).map((p) => p.entry.name);
+  if (names.length > FIND_ONE_BY_ONE_UP_TO) {
+    return new Map((await tx.secrets.list(environment)).map((row) => [row.name, row]));
+  }
+  const current = new Map<string, SecretRow>();
+  for (const name of names) {
+    const row = await tx.secrets.find(environment, name);
+    if (row) current.set(name, row);
+  }
+  return current;
+}
+
+/** Whether `current` is `planned`'s row with the same key: a re-seal needs no new derivation. */
+function sameKey(current: SecretRow, planned: SecretRow): boolean {
+  return (
+    current.id === planned.id &&
+    Buffer.from(current.salt).equals(Buffer.from(planned.salt)) &&
+    JSON.stringify(current.kdf) === JSON.stringify(planned.kdf)
+  );
+}
+
+/** A short random wait before re-planning, so that racing writers spread out. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.random() * 5 * Math.min(attempt, 20);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The row to write for a planned entry: a new one, or the existing one with a new ciphertext. */
@@ -148,9 +206,9 @@ async function seal(
   { entry, existing }: Planned,
   environment: Environment,
   rotation: StoredRotation,
+  salt: Uint8Array = saltFor(existing),
 ): Promise<SecretRow> {
   const now = context.now();
-  const salt = saltFor(existing);
   // An existing row is sealed as it will be after the update, a new one as it will be inserted.
   const fields: SealedFields = existing
     ? fieldsAfterUpdate(existing, updateOf(now, rotation))
