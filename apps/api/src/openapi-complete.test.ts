@@ -19,7 +19,7 @@ const STATUSES: Record<string, number[]> = {
   'post /api/secrets': [201, ...AUTHENTICATED, ...WITH_BODY, 403, 409],
   'get /api/secrets': [200, ...AUTHENTICATED, 403],
   'get /api/secrets/{name}': [200, ...AUTHENTICATED, 403, 404],
-  'put /api/secrets/{name}': [200, ...AUTHENTICATED, ...WITH_BODY, 403, 404, 409],
+  'put /api/secrets/{name}': [200, ...AUTHENTICATED, ...WITH_BODY, 403, 404, 409, 412],
   'delete /api/secrets/{name}': [204, ...AUTHENTICATED, 403, 404],
   'get /api/secrets/audit': [200, ...AUTHENTICATED, 403],
   'get /api/secrets/audit/verify': [200, ...AUTHENTICATED, 403],

@@ -182,7 +182,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'put /api/secrets/{name}': {
     summary: 'Update (rotate) a secret',
     description:
-      'Replaces a secret’s value; agents under `iron-secrets run --server` pick it up live. Without `environment` the name is looked up across the environments the token reaches, and a name found in several is refused (409). Admins only.',
+      'Replaces a secret’s value; agents under `iron-secrets run --server` pick it up live. Without `environment` the name is looked up across the environments the token reaches, and a name found in several is refused (409). Admins only. Without `If-Match` the update is last-writer-wins: concurrent updates all succeed, in the order they commit. With `If-Match` (the `ETag` of a GET or of an earlier PUT) it is compare-and-set: written only if nobody has written since, otherwise 412; `If-Match: *` writes only if the secret exists. The answer carries the new `ETag`.',
     request: { value: 'sk-proj-NEW-value-0001', environment: 'production' },
     answer: { status: 200, example: { name: 'OPENAI_API_KEY', environment: 'production' } },
     statuses: {
@@ -199,9 +199,15 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       ),
       404: NOT_FOUND,
       409: {
-        when: 'without environment, the name is in several environments (`AMBIGUOUS_ENVIRONMENT`); or another update raced this one too often (`CONCURRENT_MODIFICATION`)',
+        when: 'without environment, the name is in several environments (`AMBIGUOUS_ENVIRONMENT`); or, for a minute on end, the secret was deleted and re-created under the update (`CONCURRENT_MODIFICATION`)',
         code: 'AMBIGUOUS_ENVIRONMENT',
         message: "'OPENAI_API_KEY' exists in staging and production: say which environment",
+      },
+      412: {
+        when: 'If-Match was given and the secret is no longer in the state it names (written since, deleted, re-created) or, with `*`, does not exist; nothing was written: GET it again',
+        code: 'PRECONDITION_FAILED',
+        message:
+          "secret 'OPENAI_API_KEY' is not in the state ifMatch names (it was written since that tag was read); nothing was written: read it again",
       },
     },
   },

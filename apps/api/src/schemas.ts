@@ -128,6 +128,25 @@ export const SecretStatusHeaders = {
   },
 };
 
+/** The `headers` of a response about one secret: its status and its entity tag (issue 16). */
+export const OneSecretHeaders = {
+  ...SecretStatusHeaders,
+  ETag: {
+    description:
+      'the entity tag of the secret as it now is (opaque, quoted, never derived from the value): send it back in If-Match to update only if nobody has written since',
+    schema: { type: 'string' as const, example: '"3q2-7wYdR8m0VhUu9o1xYA"' },
+  },
+};
+
+/** The If-Match header of PUT: compare-and-set. */
+export const IfMatchHeader = z.object({
+  'if-match': z.string().optional().openapi({
+    description:
+      'update only if the secret is still in the state this ETag names (a list of tags is taken; * = only if it exists); otherwise 412 PRECONDITION_FAILED and nothing is written. Left out, the update is last-writer-wins.',
+    example: '"3q2-7wYdR8m0VhUu9o1xYA"',
+  }),
+});
+
 export const AuditEntry = z
   .object({
     id: z.number(),

@@ -26,10 +26,12 @@ import {
   CreateSecretBody,
   EnvironmentQuery,
   ErrorBody,
+  IfMatchHeader,
   jsonResponse,
   ListedSecret,
   ListQuery,
   NameParam,
+  OneSecretHeaders,
   ReadQuery,
   SECRET_STATUS_HEADER,
   SecretStatusHeaders,
@@ -145,7 +147,7 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       responses: {
         200: {
           ...jsonResponse(SecretValue, 'the value (masked for viewers), served even when expired'),
-          headers: SecretStatusHeaders,
+          headers: OneSecretHeaders,
         },
         ...errors,
         404: jsonResponse(ErrorBody, 'not found'),
@@ -157,6 +159,7 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       const requester = c.get('requester');
       const secret = await manager.readSecret(name, requester, { environment });
       c.header(SECRET_STATUS_HEADER, secret.rotationStatus);
+      c.header('ETag', secret.etag);
       return c.json(secretJson(secret), 200);
     },
   );
@@ -168,12 +171,13 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
       security: BEARER,
       request: {
         params: NameParam,
+        headers: IfMatchHeader,
         body: { content: { 'application/json': { schema: UpdateSecretBody } }, required: true },
       },
       responses: {
         200: {
           ...jsonResponse(Updated, 'updated: the secret as it now is (never its value)'),
-          headers: SecretStatusHeaders,
+          headers: OneSecretHeaders,
         },
         ...errors,
         404: jsonResponse(ErrorBody, 'not found'),
@@ -182,13 +186,17 @@ export function registerSecretRoutes(app: ApiApp, manager: SecretsManager): void
     async (c) => {
       const { name } = c.req.valid('param');
       const body = c.req.valid('json');
+      const ifMatch = c.req.valid('header')['if-match'];
       // Without a value only the settings given change: the value is sealed again under them.
+      // Without If-Match the update is last-writer-wins: it never fails for being concurrent.
       const updated = await manager.updateSecret(name, body.value, {
         environment: body.environment,
         requester: c.get('requester'),
+        ...(ifMatch === undefined ? {} : { ifMatch }),
         ...rotationOptions(body),
       });
       c.header(SECRET_STATUS_HEADER, updated.rotationStatus);
+      c.header('ETag', updated.etag);
       return c.json(
         {
           name,
