@@ -122,8 +122,12 @@ async function deleteSecret(name) {
 
 async function loadAudit() {
   showError(null);
-  const params = new URLSearchParams({ environment: environment(), limit: $('audit-limit').value || '100' });
-  if ($('audit-secret').value) params.set('secret_name', $('audit-secret').value);
+  const subject = $('audit-secret').value;
+  const params = new URLSearchParams({ limit: $('audit-limit').value || '100' });
+  // A token's and a master-key rotation's entries belong to no environment: filtering them by
+  // the selected one would always show nothing.
+  if (subject !== 'master-key' && !subject.startsWith('token:')) params.set('environment', environment());
+  if (subject) params.set('secret_name', subject);
   const body = $('audit').tBodies[0];
   body.replaceChildren();
   try {
