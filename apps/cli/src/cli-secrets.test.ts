@@ -111,6 +111,8 @@ describe('set, get, list, delete', () => {
       rotate_every_seconds: null,
       rotation_due_at: null,
       rotation_status: 'ok',
+      // Issue 16: what `set --if-match` takes back.
+      etag: expect.stringMatching(/^"[A-Za-z0-9_-]{22}"$/),
     };
     expect(JSON.parse((await box.run(['get', 'KEY', '--env', 'staging', '--json'])).stdout)).toEqual({
       name: 'KEY',

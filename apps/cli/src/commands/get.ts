@@ -51,7 +51,8 @@ export const registerGet: CommandRegistrar = (program, io) => {
         // Before the value: on a terminal the warning is not lost above it.
         noteRotation(io, secret);
         if (options.json) {
-          printJson(io, secretJson(secret));
+          // The etag is what `set --if-match` takes back (compare-and-set).
+          printJson(io, { ...secretJson(secret), etag: secret.etag });
           return;
         }
         const value = secret.value ?? secret.valueMasked;

@@ -21,6 +21,7 @@ interface SetOptions {
   readonly fromFile?: string;
   readonly expiresIn?: string;
   readonly rotateEvery?: string;
+  readonly ifMatch?: string;
 }
 
 export const registerSet: CommandRegistrar = (program, io) => {
@@ -38,12 +39,17 @@ export const registerSet: CommandRegistrar = (program, io) => {
     .option('--from-file <path>', 'read the value from this file, exactly as it is (for PEM keys, JSON)')
     .option('--expires-in <duration>', 'the value expires after this long, like 90d')
     .option('--rotate-every <duration>', 'the value should be rotated this often, like 30d')
+    .option(
+      '--if-match <etag>',
+      'update only if the secret is still as `get --json` showed it (its etag; * = only if it exists); otherwise exit 1 (PRECONDITION_FAILED), nothing written',
+    )
     .addHelpText(
       'after',
       examples(
         'iron-secrets set OPENAI_API_KEY --env production          # asks twice, input hidden',
         'printf %s "$KEY" | iron-secrets set OPENAI_API_KEY --env production',
         'iron-secrets set TLS_KEY --from-file server.key --rotate-every 90d',
+        'ETAG="$(iron-secrets get DB_PASSWORD --json | jq -r .etag)"; printf %s "$NEW" | iron-secrets set DB_PASSWORD --if-match "$ETAG"',
         '',
         'From stdin, one trailing newline is removed (echo adds one); --from-file keeps the file exactly.',
       ),
@@ -79,12 +85,16 @@ export const registerSet: CommandRegistrar = (program, io) => {
       const early = askAfterOpening ? undefined : await readSecretValue(io, name, options.fromFile);
       await withSession(io, global, true, async ({ manager, requester }) => {
         const value = early ?? (await readSecretValue(io, name, undefined));
-        const result = await manager.setSecret(name, value, environment, {
-          requester,
-          rotateEverySeconds,
-          // Counted by the library from the write, as the API's expires_in is.
-          expiresInSeconds,
-        });
+        // Counted by the library from the write, as the API's expires_in is.
+        const settings = { requester, rotateEverySeconds, expiresInSeconds };
+        // Without --if-match: create or update, last writer wins (never fails for being
+        // concurrent). With it: compare-and-set of an existing secret, never a create.
+        let result: 'created' | 'updated' = 'updated';
+        if (options.ifMatch === undefined) {
+          result = await manager.setSecret(name, value, environment, settings);
+        } else {
+          await manager.updateSecret(name, value, { ...settings, environment, ifMatch: options.ifMatch });
+        }
         const paint = painterFor(io, io.stdout);
         out(io, `${paint('green', result === 'created' ? 'Created' : 'Updated')} ${name} in ${environment}`);
       });

@@ -18,6 +18,7 @@ describe('reportError: every documented exit code', () => {
   it.each([
     ['STORAGE_FAILED', 1],
     ['CONCURRENT_MODIFICATION', 1],
+    ['PRECONDITION_FAILED', 1],
     ['SECRET_ALREADY_EXISTS', 1],
     ['INVALID_SECRET_NAME', 2],
     ['RESERVED_SECRET_NAME', 2],
