@@ -9,9 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { insertUncheckedSecret } from '@iron/secrets-core/testing';
 import { freshDatabase, type TestDatabase } from '@iron/secrets-storage/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertUncheckedSecret } from '../../../packages/core/src/test-support.js';
 import { type Sandbox, sandbox } from './test-support.js';
 
 const fingerprint = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);

@@ -28,6 +28,8 @@ import { databaseLocation } from './lib/locations.js';
 import type { GlobalOptions } from './lib/open-manager.js';
 import { reportError } from './lib/report-error.js';
 
+export type { Io } from './lib/io.js';
+
 /**
  * Every command, in the order `--help` lists them.
  */

@@ -8,12 +8,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { type Io, run } from '@iron/secrets-cli/program';
 import { ENVIRONMENTS, SecretsManager } from '@iron/secrets-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The CLI package exports no modules: its program is reached by path, as its own main does.
-import type { Io } from '../../../apps/cli/src/lib/io.js';
-import { run } from '../../../apps/cli/src/program.js';
 import { keepDatabase, keepText, needle, scaled, secretValue } from './evidence.js';
 import { hostileString, internalMarker, leakedValue, preview, tempDir, within } from './fuzz-support.js';
 

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DotenvSyntaxError, parseDotenv } from '@iron/secrets-cli/dotenv';
 import { SecretsManager } from '@iron/secrets-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DotenvSyntaxError, parseDotenv } from '../../../apps/cli/src/lib/dotenv.js';
 import { keepDatabase, keepText, needle, scaled, secretValue } from './evidence.js';
 import { preview, tempDir } from './fuzz-support.js';
 

@@ -47,7 +47,7 @@ export function scheduleCheckpoints(
     }
   };
   const tick = () => {
-    if (running) return; // the previous one is still being written: skip, never pile up
+    if (running !== undefined) return; // the previous one is still being written: skip, never pile up
     running = manager
       .createCheckpoint()
       .then((checkpoint) => write(`${JSON.stringify(checkpoint)}\n`))

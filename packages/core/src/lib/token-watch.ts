@@ -150,7 +150,7 @@ export class TokenWatcher {
 
   /** Re-reads every watched row; a call while a read runs is folded into one more read after it. */
   #readAll(): void {
-    if (this.#reading) {
+    if (this.#reading !== undefined) {
       this.#readAgain = true;
       return;
     }

@@ -8,11 +8,10 @@ import type { SecretChange } from '@iron/secrets-storage';
 import { IronSecretsError } from '../errors.js';
 import type { ManagerContext } from '../lib/context.js';
 import { wholeNumber } from '../limits.js';
+import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** The most changes one call returns; page with the last `seq`. */
 const MAX_CHANGES_LIMIT = 10_000;
-
-import { type RequesterInput, toRequester } from '../requester-input.js';
 
 /** One change to a secret. */
 export interface SecretChangeEvent {

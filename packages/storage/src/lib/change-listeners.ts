@@ -52,6 +52,6 @@ export class ChangeListeners {
     const running = this.#running;
     this.#running = undefined;
     this.#listeners.clear();
-    if (running) await (await running.catch(() => async () => {}))();
+    if (running !== undefined) await (await running.catch(() => async () => {}))();
   }
 }
