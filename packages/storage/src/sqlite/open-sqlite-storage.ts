@@ -2,6 +2,7 @@
  * @module open-sqlite-storage
  * The embedded store: one SQLite file in WAL mode that every process on the machine shares.
  */
+import { realpathSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { ChangeListeners } from '../lib/change-listeners.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../lib/limits.js';
@@ -85,6 +86,7 @@ export async function openSqliteStorage(path: string, options: SqliteStorageOpti
       prepareStatements(db),
       migratedNow,
       options.changePollMs ?? DEFAULT_CHANGE_POLL_MS,
+      inMemory ? new Mutex() : fileWriters.open(realpathSync(path)),
     );
   } catch (error) {
     db.close();
@@ -97,6 +99,37 @@ export async function openSqliteStorage(path: string, options: SqliteStorageOpti
   }
 }
 
+/**
+ * One writers' queue per database file in this process, shared by every storage open on it.
+ * A write transaction holds SQLite's write lock across awaits (the caller's work is async); another
+ * connection's BEGIN IMMEDIATE in the same thread would wait in SQLite's busy handler, which
+ * blocks the thread, so the holder could never finish: each collision would cost the busy
+ * timeout and fail. Queued here, a second storage's writer waits without blocking; writers in
+ * other processes still wait in the busy handler, which blocks only their own thread.
+ */
+const fileWriters = {
+  queues: new Map<string, { readonly mutex: Mutex; users: number }>(),
+  /** The queue of the file at `realPath`, for one more storage. */
+  open(realPath: string): Mutex {
+    let entry = this.queues.get(realPath);
+    if (entry === undefined) {
+      entry = { mutex: new Mutex(), users: 0 };
+      this.queues.set(realPath, entry);
+    }
+    entry.users += 1;
+    return entry.mutex;
+  },
+  /** One storage fewer on `mutex`'s file; the queue goes with the last. */
+  close(mutex: Mutex): void {
+    for (const [path, entry] of this.queues) {
+      if (entry.mutex !== mutex) continue;
+      entry.users -= 1;
+      if (entry.users === 0) this.queues.delete(path);
+      return;
+    }
+  },
+};
+
 class SqliteStorage implements Storage {
   readonly dialect = 'sqlite';
   readonly location: string;
@@ -104,6 +137,8 @@ class SqliteStorage implements Storage {
   readonly #db: Database;
   readonly #statements: Statements;
   readonly #mutex = new Mutex();
+  /** The writers' queue of this file in this process (see {@link fileWriters}). */
+  readonly #fileWriters: Mutex;
   readonly #changes: ChangeListeners;
   #closed = false;
 
@@ -113,8 +148,10 @@ class SqliteStorage implements Storage {
     statements: Statements,
     migratedNow: readonly MigrationStatus[],
     changePollMs: number,
+    writers: Mutex,
   ) {
     this.#db = db;
+    this.#fileWriters = writers;
     this.location = location;
     this.#statements = statements;
     this.migratedNow = migratedNow;
@@ -140,6 +177,13 @@ class SqliteStorage implements Storage {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (options.readOnly) return this.#run(work, options);
+    // The file's writers' queue first, then this connection: a storage waiting for the file
+    // holds nothing another one needs.
+    return this.#fileWriters.run(() => this.#run(work, options));
+  }
+
+  #run<T>(work: (tx: Transaction) => Promise<T>, options: TransactionOptions): Promise<T> {
     return this.#mutex.run(async () => {
       if (this.#closed) throw new StorageError('STORAGE_UNAVAILABLE', 'the database is closed');
       const db = this.#db;
@@ -178,6 +222,7 @@ class SqliteStorage implements Storage {
       if (this.#closed) return;
       this.#closed = true;
       this.#db.close();
+      fileWriters.close(this.#fileWriters);
     });
   }
 }
