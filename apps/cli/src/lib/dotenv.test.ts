@@ -233,6 +233,8 @@ describe('parseDotenv: errors', () => {
     // dotenv: NAME on one line and `=` on the next is an assignment; `NAME:` takes the next line.
     expect(scanDotenv('t\n="\nA=B="\nC=3\n').entries.map((entry) => entry.name)).toEqual(['C']);
     expect(scanDotenv('YAML:\nA=1\nC=3\n').entries.map((entry) => entry.name)).toEqual(['C']);
+    // Every line of a refused span may start a reading of its own that runs on further.
+    expect(scanDotenv('export :\nr:\nA=A\nC=3\n').entries.map((entry) => entry.name)).toEqual(['C']);
   });
 
   it('refuses a name accepted on one line when a malformed line may assign it for dotenv', () => {

@@ -148,7 +148,8 @@ export function scanDotenv(text: string): DotenvScan {
     throw new DotenvSyntaxError(0, `the file is larger than ${MAX_DOTENV_BYTES} bytes`);
   }
   // dotenv reads \r\n and a lone \r as a line end; so does this parser, so that no value keeps a
-  // \r that dotenv would read as a newline (a value's own CR is written as \r in double quotes).
+  // \r that dotenv would read as a newline (in a file, a CR in a value can only be \r in double
+  // quotes, which only dotenv reads as one: export refuses such a value).
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   const entries: DotenvEntry[] = [];
   const errors: DotenvSyntaxError[] = [];
@@ -162,7 +163,12 @@ export function scanDotenv(text: string): DotenvScan {
     const eol = endOfLine(src, pos);
     /** Records an error for this line up to the line ending at `spanEnd`, and resumes after it. */
     const fail = (message: string, spanEnd = eol) => {
-      if (spanEnd === eol) spanEnd = dotenvSpanEnd(src, pos, eol);
+      // Every line of the span may start a reading of dotenv's that runs on further.
+      for (let at = pos; at <= spanEnd && at < src.length; ) {
+        const lineEnd = endOfLine(src, at);
+        spanEnd = Math.max(spanEnd, dotenvSpanEnd(src, at, lineEnd));
+        at = lineEnd + 1;
+      }
       const last = line + countNewlines(src, pos, spanEnd);
       errors.push(new DotenvSyntaxError(line, message, last));
       pos = spanEnd + 1;
