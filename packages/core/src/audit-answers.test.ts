@@ -44,6 +44,27 @@ describe('issue 15: one paging rule for the audit trail', () => {
     expect(await manager.auditLog({ limit: 3, requester: production })).toEqual([]);
   });
 
+  it('a scope is applied as the token reads it: t* reaches no token entry, _ is a literal, environments exact', async () => {
+    const manager = await memoryManager();
+    await manager.createSecret('A_B', 'value-ab-1', 'production');
+    await manager.createSecret('AXB', 'value-axb-1', 'production');
+    await manager.createSecret('TOOL', 'value-tool-1', 'staging');
+    const { id } = await manager.createToken({ role: 'viewer' });
+    const seen = async (requester: {
+      role: 'viewer';
+      secrets?: string[];
+      environments?: ('staging' | 'production')[];
+    }) => names(await manager.auditLog({ requester }));
+    expect(await seen({ role: 'viewer', secrets: ['t*', 'T*'] })).toEqual(['TOOL']);
+    expect(await seen({ role: 'viewer', secrets: ['*e*', '*'] })).toEqual(['A_B', 'AXB', 'TOOL']);
+    expect(await seen({ role: 'viewer', secrets: ['A_B'] })).toEqual(['A_B']);
+    expect(await seen({ role: 'viewer', environments: ['staging'] })).toEqual(['TOOL']);
+    expect(await seen({ role: 'viewer' })).toContain(`token:${id}`);
+    expect(
+      await manager.auditLog({ secretName: `token:${id}`, requester: { role: 'viewer', secrets: ['*'] } }),
+    ).toEqual([]);
+  });
+
   it('a scoped change feed is not handed [] while its changes wait behind others', async () => {
     const manager = await memoryManager();
     for (let i = 1; i <= 5; i += 1) await manager.createSecret(`OTHER_${i}`, 'value-x', 'production');

@@ -89,6 +89,14 @@ export interface AuditQuery {
   /** Only successful (true) or failed (false) operations. */
   readonly success?: boolean | undefined;
   readonly disclosure?: (AuditRow['disclosure'] & string) | undefined;
+  /** Only entries in one of these environments (none without an environment); undefined: all. */
+  readonly environments?: readonly string[] | undefined;
+  /**
+   * Only entries about a secret whose name matches one of these patterns (`*` standing for any
+   * run of name characters, as in a token's scope); entries about no secret (`token:<id>`,
+   * `master-key`, `*`) are left out. Undefined: all entries.
+   */
+  readonly namePatterns?: readonly string[] | undefined;
   /** At most this many entries: the oldest that match, or the newest with `latest`. */
   readonly limit?: number | undefined;
   /** Take the newest `limit` entries instead of the oldest (still returned oldest first). */

@@ -110,6 +110,7 @@ export async function auditLog(context: ManagerContext, query: AuditLogQuery = {
         tx,
         {
           ...filters,
+          ...scopeFilter(requester),
           since: seconds(query.since, 'since'),
           until: seconds(query.until, 'until'),
           afterId,
@@ -154,11 +155,21 @@ export function checkAuditFilters(filters: AuditFilters): Omit<AuditQuery, 'limi
 }
 
 /**
+ * A requester's scope as SQL filters (the same rule as {@link visibleTo}): applied by the
+ * database, a scope that matches little costs one indexed walk in C, not a read of the whole
+ * log into JavaScript (which, on SQLite, would block every other request meanwhile).
+ */
+export function scopeFilter(requester: Requester): Pick<AuditQuery, 'environments' | 'namePatterns'> {
+  return { environments: requester.environments, namePatterns: requester.secrets };
+}
+
+/**
  * Up to `limit` entries matching `query` that `visible` lets through, oldest first: the newest
- * (with `latest`) or the oldest of the range. The filters run in SQL; a requester's scope
- * (environments, name patterns) does not, so pages are read until `limit` entries passed it or
- * the range is exhausted: a scoped viewer asking for the latest 3 gets the latest 3 it may see,
- * not what is left of the latest 3 overall.
+ * (with `latest`) or the oldest of the range. The filters, the requester's scope included
+ * ({@link scopeFilter}), run in SQL, so the first page is normally the answer; `visible` checks
+ * the scope again, and should the two ever disagree, pages are read until `limit` entries passed
+ * it or the range is exhausted: a scoped viewer asking for the latest 3 gets the latest 3 it may
+ * see, never what is left of the latest 3 overall.
  */
 export async function readAuditEntries(
   tx: Transaction,
@@ -202,15 +213,20 @@ function oneOf<T extends string>(
 /**
  * Which entries a requester may see. A scoped requester sees only the entries of its scope, as in
  * the change feed: of its environments (and none without one), and of the secret names its
- * patterns reach.
+ * patterns reach. A requester scoped to some secrets sees no entry about something else (a
+ * token's `token:<id>`, `master-key`, `*`): a pattern such as `t*` must not reach tokens.
  */
 export function visibleTo(requester: Requester): (row: StoredAuditRow) => boolean {
   return (row) =>
     (row.environment === null
       ? requester.environments === undefined
       : reachesEnvironment(requester, row.environment as Environment)) &&
-    reachesSecret(requester, row.secretName);
+    (requester.secrets === undefined ||
+      (SUBJECT_IS_SECRET.test(row.secretName) && reachesSecret(requester, row.secretName)));
 }
+
+/** A subject made of name characters only: a secret's, not `token:<id>`, `master-key` or `*`. */
+const SUBJECT_IS_SECRET = /^[A-Za-z0-9_]+$/;
 
 /** A stored row as the public entry. */
 export function toAuditEntry(row: StoredAuditRow): AuditEntry {

@@ -25,6 +25,7 @@ import {
   checkAuditFilters,
   MAX_AUDIT_LIMIT,
   readAuditEntries,
+  scopeFilter,
   toAuditEntry,
   visibleTo,
 } from './audit-log.js';
@@ -74,7 +75,7 @@ export async function followAuditLog(
   options: FollowAuditLogOptions = {},
 ): Promise<AuditFollow> {
   const requester = toRequester(options.requester);
-  const filter: Filter = checkAuditFilters(options);
+  const filter: Filter = { ...checkAuditFilters(options), ...scopeFilter(requester) };
   assertOptionalEnvironment(options.environment);
   const afterId = wholeNumber(options.afterId, 'afterId', 0, Number.MAX_SAFE_INTEGER);
   const backlog = wholeNumber(options.backlog, 'backlog', 0, MAX_AUDIT_LIMIT) ?? 0;

@@ -2,14 +2,16 @@
  * @module list-secret-names
  * A names-only listing (issue 15): the secrets of one environment the requester may reach, with
  * their expiry and rotation, and no value in any form, not even masked. For agents and tools
- * that must know what exists without seeing it. Nothing is decrypted; each secret is audited as
- * a READ that handed out `none`.
+ * that must know what exists without seeing it. Each row is still opened, as proof that it is
+ * genuine (name, environment and settings are bound to the ciphertext), and the values dropped;
+ * each secret is audited as a READ that handed out `none`.
  */
 import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
 import { listOperation, reachesSecret } from '@iron/secrets-rbac';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { describeSecretName, type SecretNameListing } from '../lib/describe-secret.js';
+import { openListedRows } from '../lib/open-listed.js';
 import { assertEnvironment } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -35,6 +37,8 @@ export async function listSecretNames(
   const rows = (
     await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
   ).filter((row) => reachesSecret(requester, row.name));
+  // Opened only to be checked: the values are not kept, nor handed out in any form.
+  await openListedRows(context, facts, rows);
   if (rows.length > 0) {
     await context.storage.transaction((tx) =>
       appendAudit(

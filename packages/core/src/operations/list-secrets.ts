@@ -6,10 +6,10 @@
 import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
 import { listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
+import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { describeSecret } from '../lib/describe-secret.js';
-import { explainDecryptionFailure } from '../lib/master-key-binding.js';
+import { openListedRows } from '../lib/open-listed.js';
 import { assertEnvironment } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 import type { SecretMetadata } from '../secret-metadata.js';
@@ -48,19 +48,7 @@ export async function listSecrets(
     await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
   ).filter((row) => reachesSecret(requester, row.name));
 
-  // Decrypted together: the key derivations of a cold cache run in parallel on the thread pool.
-  const opened = await Promise.allSettled(rows.map((row) => context.cipher.open(row)));
-  const failed = opened.findIndex((result) => result.status === 'rejected');
-  if (failed !== -1) {
-    const reason = (opened[failed] as PromiseRejectedResult).reason;
-    if (!(reason instanceof IronSecretsError)) throw reason;
-    return refuse(
-      context,
-      { ...facts, secretName: rows[failed]!.name },
-      await explainDecryptionFailure(context, reason),
-    );
-  }
-  const values = opened.map((result) => (result as PromiseFulfilledResult<string>).value);
+  const values = await openListedRows(context, facts, rows);
 
   if (rows.length > 0) {
     await context.storage.transaction((tx) =>

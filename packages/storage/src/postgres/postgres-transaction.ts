@@ -102,6 +102,8 @@ export function postgresTransaction(client: PoolClient, assertOpen: () => void):
           filter.success ?? null,
           filter.disclosure ?? null,
           filter.beforeId ?? Number.MAX_SAFE_INTEGER,
+          filter.environments ?? null,
+          filter.namePatterns?.map(likePattern) ?? null,
         ]);
         if (filter.latest) found.reverse();
         return found.map(toAuditRow);
@@ -247,4 +249,12 @@ function auditColumns(entries: readonly AuditRow[]): unknown[] {
     column((e) => e.digest),
     column((e) => e.disclosure),
   ];
+}
+
+/**
+ * A scope pattern (`[A-Za-z0-9_*]`, `*` for any run) as a LIKE pattern: `_` is LIKE's one-char
+ * wildcard, so it is escaped (with LIKE's default escape, the backslash); `*` becomes `%`.
+ */
+function likePattern(pattern: string): string {
+  return pattern.replace(/[\\%_]/g, '\\$&').replace(/\*/g, '%');
 }

@@ -21,6 +21,8 @@ const AUDIT_FILTER = `($1::text IS NULL OR secret_name = $1)
          AND ($9::text IS NULL OR requester_id = $9 OR agent_id = $9)
          AND ($10::boolean IS NULL OR success = $10)
          AND ($11::text IS NULL OR disclosure = $11)
+         AND ($13::text[] IS NULL OR environment = ANY($13::text[]))
+         AND ($14::text[] IS NULL OR (secret_name !~ '[^A-Za-z0-9_]' AND secret_name LIKE ANY($14::text[])))
          AND id > $5
          AND id < $12`;
 

@@ -112,6 +112,10 @@ export function sqliteTransaction(statements: Statements, assertOpen: () => void
             requester: query.requester ?? null,
             success: query.success === undefined ? null : query.success ? 1 : 0,
             disclosure: query.disclosure ?? null,
+            // Scope lists travel as one JSON parameter (json_each), never as SQL text. Pattern
+            // characters are [A-Za-z0-9_*], of which GLOB gives only `*` a meaning: the token's.
+            environments: query.environments === undefined ? null : JSON.stringify(query.environments),
+            name_patterns: query.namePatterns === undefined ? null : JSON.stringify(query.namePatterns),
             after_id: query.afterId ?? 0,
             before_id: query.beforeId ?? Number.MAX_SAFE_INTEGER,
             limit: Math.min(query.limit ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE),

@@ -21,6 +21,9 @@ const AUDIT_FILTER = `(@secret_name IS NULL OR secret_name = @secret_name)
          AND (@requester IS NULL OR requester_id = @requester OR agent_id = @requester)
          AND (@success IS NULL OR success = @success)
          AND (@disclosure IS NULL OR disclosure = @disclosure)
+         AND (@environments IS NULL OR environment IN (SELECT value FROM json_each(@environments)))
+         AND (@name_patterns IS NULL OR (secret_name NOT GLOB '*[^A-Za-z0-9_]*'
+           AND EXISTS (SELECT 1 FROM json_each(@name_patterns) AS p WHERE secret_name GLOB p.value)))
          AND id > @after_id
          AND id < @before_id`;
 
