@@ -11,6 +11,7 @@ import { apiBenchmarks } from './api-bench.js';
 import { cliBenchmarks } from './cli-bench.js';
 import { crudBenchmarks } from './crud-bench.js';
 import { fileBenchmarks } from './file-bench.js';
+import { hotSecretBenchmarks } from './hot-secret-bench.js';
 import { kdfBenchmarks } from './kdf-bench.js';
 import { postgresBenchmarks } from './postgres-bench.js';
 import { redactionBenchmarks } from './redaction-bench.js';
@@ -41,6 +42,8 @@ log('the HTTP API under load (autocannon)...');
 const api = await apiBenchmarks(scale);
 log('production mode: PostgreSQL next to SQLite, the writers lock, the API on PostgreSQL...');
 const postgres = await postgresBenchmarks(scale);
+log('writes under contention: 8 writers on two instances, one hot secret, 30 s per backend...');
+const hotSecret = await hotSecretBenchmarks(scale);
 
 const report = markdownReport(
   {
@@ -56,6 +59,7 @@ const report = markdownReport(
     redaction,
     api,
     postgres,
+    hotSecret,
   },
   new Date(),
 );

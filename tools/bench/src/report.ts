@@ -9,6 +9,7 @@ import { type ApiResults, CONNECTIONS } from './api-bench.js';
 import { type CliResults, LISTED_SECRETS } from './cli-bench.js';
 import { CRUD_VALUE_BYTES, type CrudResults } from './crud-bench.js';
 import type { FileResults } from './file-bench.js';
+import { type HotSecretResults, hotSecretSection } from './hot-secret-bench.js';
 import type { KdfResults } from './kdf-bench.js';
 import { machineRows } from './machine.js';
 import { grid, ms, ratio, table, verdict } from './markdown-table.js';
@@ -39,6 +40,8 @@ export interface Results {
   readonly redaction: RedactionResults;
   readonly api: ApiResults;
   readonly postgres: PostgresResults;
+  /** Plain updates of one hot secret under contention (issue 16); absent in older callers. */
+  readonly hotSecret?: HotSecretResults;
 }
 
 /** NFR-1's acceptance: p50 < 0.5 ms, p99 < 1 ms, p99.9 < 5 ms. */
@@ -217,7 +220,7 @@ ${[api.bare, api.get].map((row) => `| ${row.name} | ${row.requestsPerSecond.toFi
 - GET of a secret runs at ${ratio(api.get.requestsPerSecond, api.bare.requestsPerSecond)} of the bare route's requests/s; its p99 is ${ratio(api.get.p99Ms, Math.max(api.bare.p99Ms, 1))} the bare route's.
 
 ${postgresSection(postgres, api)}
-
+${results.hotSecret === undefined ? '' : `\n${hotSecretSection(results.hotSecret)}`}
 ## How to reproduce
 
 \`pnpm bench\` builds the workspace, runs every benchmark (about ${Math.max(1, Math.round(results.durationSeconds / 60))} min on 2 cores) and rewrites this
