@@ -98,6 +98,7 @@ describe('GET /api/secrets/audit: what was handed out, and filters', () => {
       'result=ok',
       'disclosure=plain',
       'before=x',
+      'before=0',
       'secret_name=token:nothex',
     ]) {
       const response = await call(app, 'GET', `/api/secrets/audit?${bad}`, admin);

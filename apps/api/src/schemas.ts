@@ -237,7 +237,11 @@ export const AuditQuery = z.strictObject({
     .regex(/^\d{1,5}$/)
     .optional()
     .openapi({ example: '100', description: 'at most this many (default and at most 10000): the newest' }),
-  before: EntryId('the newest entries older than this id (the previous page)'),
+  before: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/)
+    .optional()
+    .openapi({ example: '4711', description: 'the newest entries older than this id (the previous page)' }),
   after: EntryId('the oldest entries newer than this id (the next page)'),
 });
 export const AuditStreamQuery = z.strictObject({

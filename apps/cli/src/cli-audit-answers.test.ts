@@ -68,6 +68,7 @@ describe('iron-secrets audit answers an auditor', () => {
     ) as Entry[];
     expect(failed.map((e) => e.secret_name)).toEqual(['MISSING']);
     expect(JSON.parse((await box.run(['audit', '--until', '2001-01-01', '--json'])).stdout)).toEqual([]);
+    expect((await box.run(['audit', '--result', 'SUCCESS', '--json'])).code).toBe(0);
     expect(JSON.parse((await box.run(['audit', '--since', '1h', '--json'])).stdout)).toHaveLength(all.length);
   });
 
@@ -92,6 +93,8 @@ describe('iron-secrets audit answers an auditor', () => {
       [['--result', 'ok'], /--result takes one of success, failure/],
       [['--disclosure', 'plain'], /--disclosure takes one of value, masked, none/],
       [['--since', 'yesterday'], /--since takes a duration back from now .* or an ISO 8601 date/],
+      [['--since', '2026-02-30'], /--since takes a duration back from now .* or an ISO 8601 date/],
+      [['--requester', ''], /--requester takes a token id/],
       [['--before', 'x'], /--before takes an audit entry id/],
       [['--secret', 'token:iron_0123456789ab_secret-token-text'], /12 hexadecimal digits/],
     ];
