@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshPostgresDatabase, type OwnPostgresDatabase } from '@iron/secrets-storage/testing';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningCli, type Sandbox, sandbox, startCli } from './test-support.js';
 
@@ -182,6 +183,24 @@ describe('the CLI hint fits the storage failure', () => {
       /\(STORAGE_FAILED\)\nhint: the database server refused to write \(25006\): it is read-only/,
     );
     expect(result.stderr).not.toContain(OLD_HINT);
+  }, 30_000);
+
+  it('a SQLite database another process holds locked: the busy hint, as before (SQLITE_BUSY)', async () => {
+    const box = sandbox();
+    expect((await box.run(['init'])).code).toBe(0);
+    // Another process's write transaction, held past the CLI's busy timeout (5 s).
+    const holder = new BetterSqlite3(box.db);
+    holder.exec('BEGIN IMMEDIATE');
+    cleanups.push(() => {
+      holder.exec('ROLLBACK');
+      holder.close();
+    });
+    const result = await box.run(['set', 'API_KEY'], { input: 'sk-value-1' });
+    expect(result.code).toBe(1);
+    // Here the lock is met while opening (STORAGE_UNAVAILABLE, which had no hint before).
+    expect(result.stderr).toMatch(
+      /database is locked \(STORAGE_(UNAVAILABLE|FAILED)\)\nhint: if another process holds the database, try again in a moment\n/,
+    );
   }, 30_000);
 
   it('a PostgreSQL server nobody answers at: the connection hint naming the server', async () => {
