@@ -147,6 +147,20 @@ describe('ETag and If-Match', () => {
       body: { value: 'second-value' },
     });
     expect(viewer.status).toBe(403);
+    const agent = await call(app, 'PUT', '/api/secrets/KEY', {
+      token: tokens.agent,
+      headers: { 'if-match': etag },
+      body: { value: 'second-value', environment: 'production' },
+    });
+    expect(agent.status).toBe(403);
+    // An empty If-Match names no state at all: refused as malformed, not taken as "no condition".
+    const empty = await call(app, 'PUT', '/api/secrets/KEY', {
+      token: tokens.admin,
+      headers: { 'if-match': '' },
+      body: { value: 'second-value' },
+    });
+    expect(empty.status).toBe(400);
+    expect((await json(empty)).error.code).toBe('INVALID_ARGUMENT');
     const settings = await call(app, 'PUT', '/api/secrets/KEY', {
       token: tokens.admin,
       headers: { 'if-match': etag },

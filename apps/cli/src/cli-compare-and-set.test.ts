@@ -58,3 +58,15 @@ describe('set --if-match', () => {
     expect((await box.run(['get', 'KEY'])).stdout).toBe(VALUE);
   });
 });
+
+describe('set from many processes at once', () => {
+  it('every plain set of one secret succeeds; the secret ends at one of them', async () => {
+    const box = sandbox();
+    await box.run(['set', 'HOT'], { input: VALUE });
+    const values = Array.from({ length: 6 }, (_, n) => `process-${n}-value`);
+    const results = await Promise.all(values.map((value) => box.run(['set', 'HOT'], { input: value })));
+    expect(results.map((result) => [result.code, result.stderr])).toEqual(values.map(() => [0, '']));
+    expect(values).toContain((await box.run(['get', 'HOT'])).stdout);
+    expect((await box.run(['audit', 'verify'])).code).toBe(0);
+  });
+});

@@ -4,7 +4,8 @@
  * audited, with nothing written.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryManager } from './test-support.js';
+import { SecretsManager } from './secrets-manager.js';
+import { fileManager, memoryManager, onCleanup } from './test-support.js';
 
 const VALUE = 'sk-proj-abc123def456ghi789';
 
@@ -122,5 +123,48 @@ describe('compare-and-set (ifMatch)', () => {
       code: 'ACCESS_DENIED',
     });
     expect(await manager.getSecret('KEY')).toBe(VALUE);
+  });
+  it('racing compare-and-sets from one tag on two managers: exactly one wins, the rest fail the precondition', async () => {
+    const first = await fileManager();
+    const second = await SecretsManager.open({ database: first.database, masterKey: first.masterKey });
+    onCleanup(() => second.close());
+    await first.manager.createSecret('KEY', VALUE, 'production');
+    const { etag } = await first.manager.readSecret('KEY');
+    await second.getSecret('KEY'); // both hold the key: the race is in the write, not the derivation
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, n) =>
+        (n % 2 === 0 ? first.manager : second).updateSecret('KEY', `racer-${n}`, { ifMatch: etag }),
+      ),
+    );
+    const won = results.filter((result) => result.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    }
+    const winner = results.findIndex((result) => result.status === 'fulfilled');
+    expect(await second.getSecret('KEY')).toBe(`racer-${winner}`);
+    const updates = await first.manager.auditLog({ operation: 'UPDATE' });
+    expect(updates.filter((entry) => entry.success).map((entry) => entry.secretVersion)).toEqual([2]);
+    expect(updates.filter((entry) => !entry.success)).toHaveLength(7);
+    expect(await first.manager.verifyAuditLog()).toMatchObject({ ok: true });
+  });
+
+  it('a tag of the same name in another environment never matches', async () => {
+    const manager = await memoryManager();
+    await manager.createSecret('KEY', VALUE, 'production');
+    await manager.createSecret('KEY', VALUE, 'staging');
+    const staging = await manager.readSecret('KEY', 'admin', { environment: 'staging' });
+    await expect(
+      manager.updateSecret('KEY', 'x', { environment: 'production', ifMatch: staging.etag }),
+    ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    // A listing hands out the same tags as a read; a refused write and a read leave them as they are.
+    const [listed] = await manager.listSecrets('admin', 'staging');
+    expect(listed!.etag).toBe(staging.etag);
+    await expect(
+      manager.updateSecret('KEY', 'x', { environment: 'staging', requester: 'agent' }),
+    ).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    });
+    expect((await manager.readSecret('KEY', 'viewer', { environment: 'staging' })).etag).toBe(staging.etag);
   });
 });
