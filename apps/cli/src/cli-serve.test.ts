@@ -25,10 +25,12 @@ describe('iron-secrets serve', () => {
     const response = await fetch(`${url}/api/secrets/APP_KEY?environment=production`, {
       headers: { authorization: `Bearer ${admin}` },
     });
-    expect(await response.json()).toEqual({
+    // The read of one name is a listing's entry for it (issue 15), with the value for an admin.
+    expect(await response.json()).toMatchObject({
       name: 'APP_KEY',
       environment: 'production',
       value: 'sk-proj-remote-first-1',
+      rotation_status: 'ok',
     });
 
     // The agent's machine: no master key, no database, only the server and an agent token.
