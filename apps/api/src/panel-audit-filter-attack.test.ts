@@ -21,7 +21,10 @@ let viewerId: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing`);
-  manager = await SecretsManager.open({ database: ':memory:', masterKey: randomBytes(32).toString('base64') });
+  manager = await SecretsManager.open({
+    database: ':memory:',
+    masterKey: randomBytes(32).toString('base64'),
+  });
   admin = (await manager.createToken({ role: 'admin' })).token;
   viewerId = (await manager.createToken({ role: 'viewer' })).id;
   await manager.createSecret('OPENAI_API_KEY', 'sk-proj-abc123def456ghi789', 'production');
@@ -51,9 +54,7 @@ describe('review: the panel filters the audit tab by token:<id>', () => {
     await page.waitForSelector('#audit tbody tr');
     await page.fill('#audit-secret', `token:${viewerId}`);
     await page.click('#audit-filters button[type=submit]');
-    await expect
-      .poll(() => page.locator('#audit tbody tr').count(), { timeout: 5_000 })
-      .toBe(1);
+    await expect.poll(() => page.locator('#audit tbody tr').count(), { timeout: 5_000 }).toBe(1);
     expect(await page.textContent('#audit tbody')).toContain(`token:${viewerId}`);
   }, 60_000);
 });

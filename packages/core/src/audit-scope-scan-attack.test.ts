@@ -17,7 +17,8 @@ describe('review: a scoped audit query is bounded', () => {
     'a viewer whose scope matches nothing does not stall the process by reading the whole log',
     async () => {
       const manager = await memoryManager();
-      for (let i = 0; i < 100; i += 1) await manager.createSecret(`S_${i}`, `value-${i}-xxxxxxxx`, 'production');
+      for (let i = 0; i < 100; i += 1)
+        await manager.createSecret(`S_${i}`, `value-${i}-xxxxxxxx`, 'production');
       for (let i = 0; i < 300; i += 1) await manager.listSecretNames('admin', 'production');
       expect((await manager.auditLog({ limit: 1 }))[0]!.id).toBeGreaterThanOrEqual(30_000);
 
@@ -25,13 +26,19 @@ describe('review: a scoped audit query is bounded', () => {
       const stamps: number[] = [];
       const timer = setInterval(() => stamps.push(performance.now()), 5);
       const started = performance.now();
-      const entries = await manager.auditLog({ limit: 100, requester: { role: 'viewer', secrets: ['NOTHING_*'] } });
+      const entries = await manager.auditLog({
+        limit: 100,
+        requester: { role: 'viewer', secrets: ['NOTHING_*'] },
+      });
       const ended = performance.now();
       clearInterval(timer);
       expect(entries).toEqual([]);
       const points = [started, ...stamps.filter((t) => t < ended), ended];
       const stall = Math.max(...points.slice(1).map((t, i) => t - points[i]!));
-      expect(stall, `the event loop stalled for ${Math.round(stall)} ms of ${Math.round(ended - started)} ms`).toBeLessThan(100);
+      expect(
+        stall,
+        `the event loop stalled for ${Math.round(stall)} ms of ${Math.round(ended - started)} ms`,
+      ).toBeLessThan(100);
     },
     120_000,
   );

@@ -12,7 +12,9 @@ describe('review: a names-only listing hands out only rows that verify', () => {
     const { manager, raw } = await fileManager();
     await manager.createSecret('DB_PASSWORD', 'correct-horse-battery', 'production');
     await raw("UPDATE secrets SET expires_at = 1000 WHERE name = 'DB_PASSWORD'");
-    await expect(manager.listSecrets('admin', 'production')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    await expect(manager.listSecrets('admin', 'production')).rejects.toMatchObject({
+      code: 'DECRYPTION_FAILED',
+    });
     // Today: [{ name: 'DB_PASSWORD', rotationStatus: 'expired', ... }] with no word of tampering.
     const names = await manager.listSecretNames('admin', 'production').catch(() => []);
     expect(names.map((s) => s.name)).not.toContain('DB_PASSWORD');
@@ -25,7 +27,9 @@ describe('review: a names-only listing hands out only rows that verify', () => {
       `INSERT INTO secrets (id, name, encrypted_blob, nonce, salt, environment, version)
        SELECT 'forged-row', 'FORGED_SECRET', encrypted_blob, nonce, salt, environment, 1 FROM secrets WHERE name = 'OPENAI_KEY'`,
     );
-    await expect(manager.listSecrets('admin', 'production')).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    await expect(manager.listSecrets('admin', 'production')).rejects.toMatchObject({
+      code: 'DECRYPTION_FAILED',
+    });
     const names = await manager.listSecretNames('agent', 'production').catch(() => []);
     expect(names.map((s) => s.name)).not.toContain('FORGED_SECRET');
   });
