@@ -85,6 +85,7 @@ describe('import', () => {
       ['A="secret-value-3\\t"\n', /line 1: \\t in double quotes: dotenv keeps it as written/],
       ['A=secret-value-4#x\n', /line 1: a # inside an unquoted value: dotenv ends the value there/],
       [`A=ok-value-1\nB=${'x'.repeat(70_000)}\n`, /line 2: a secret value may be at most 65536 bytes/],
+      [`# one entry\nB=${'x'.repeat(70_000)}\n`, /line 2: a secret value may be at most 65536 bytes/],
       ['# only comments\n', /no NAME=value lines/],
     ];
     for (const [text, message] of cases) {

@@ -67,6 +67,24 @@ export type ErrorCode =
   | 'TOKEN_NOT_FOUND';
 
 /**
+ * Which part of an operation's input an {@link IronSecretsError} is about: positions and field
+ * names only, never a value. Every property is optional; more may be added, none will change
+ * meaning.
+ *
+ * @example
+ * ```ts
+ * // importSecrets([{ name: 'A', value: 'x' }, { name: 'bad name', value: 'y' }], 'production')
+ * error.details; // { entry: 2, field: 'name' }
+ * ```
+ */
+export interface ErrorDetails {
+  /** The 1-based position of the entry of a batch (`importSecrets`) that was refused. */
+  readonly entry?: number;
+  /** The field of that entry that was refused. */
+  readonly field?: 'name' | 'value';
+}
+
+/**
  * The error every operation of the library throws. `code` is stable; `message` is for people.
  *
  * @example
@@ -81,6 +99,12 @@ export type ErrorCode =
 export class IronSecretsError extends Error {
   readonly code: ErrorCode;
   /**
+   * Where in the input the error was found, for callers that point at it in their own terms (the
+   * CLI turns an import's entry into a line of the file): read these, never the message. Empty
+   * when the error is not about one part of the input; never holds a value.
+   */
+  readonly details: ErrorDetails;
+  /**
    * For `STORAGE_FAILED` and `STORAGE_UNAVAILABLE` caused by the database driver: what kind of
    * failure it was (`busy`, `read-only`, `disk-full`, `connection`, `other`) and the driver's own
    * code (`SQLITE_FULL`, SQLSTATE `25006`, `EROFS`), a fixed word safe to log, unlike a driver's
@@ -91,12 +115,13 @@ export class IronSecretsError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; failure?: StorageFailure | undefined },
+    options?: { cause?: unknown; failure?: StorageFailure | undefined; details?: ErrorDetails },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.failure = options?.failure;
+    this.details = Object.freeze({ ...options?.details });
   }
 }
 

@@ -20,7 +20,7 @@ export { type ChangeSubscription, printableLocation } from '@iron/secrets-storag
 export type { AccessToken, AccessTokenStatus } from './access-token.js';
 export { type CopyReport, copyDatabase } from './copy-database.js';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration.js';
-export { type ErrorCode, IronSecretsError, isIronSecretsError } from './errors.js';
+export { type ErrorCode, type ErrorDetails, IronSecretsError, isIronSecretsError } from './errors.js';
 export { hasDuplicateJsonKey } from './json-duplicate-keys.js';
 export {
   CHECKPOINT_PREFIX,

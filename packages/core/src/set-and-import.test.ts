@@ -95,6 +95,44 @@ describe('importSecrets: all or nothing', () => {
     expect(await manager.auditLog()).toEqual([]);
   });
 
+  it('says in details which entry and field was refused, so no caller parses the message', async () => {
+    const manager = await memoryManager();
+    const batch = await manager
+      .importSecrets(
+        [
+          { name: 'GOOD', value: 'good-value-1' },
+          { name: '9BAD', value: 'good-value-2' },
+        ],
+        'staging',
+      )
+      .catch((error: unknown) => error);
+    expect(batch).toMatchObject({ code: 'INVALID_SECRET_NAME', details: { entry: 2, field: 'name' } });
+    const cause = (batch as Error).cause as Error;
+    expect(cause).toMatchObject({ code: 'INVALID_SECRET_NAME' });
+    expect((batch as Error).message).toBe(`entry 2: ${cause.message}`);
+
+    const single = await manager
+      .importSecrets([{ name: 'BIG', value: 'x'.repeat(70_000) }], 'staging')
+      .catch((error: unknown) => error);
+    expect(single).toMatchObject({ code: 'INVALID_SECRET_VALUE', details: { entry: 1, field: 'value' } });
+    expect((single as Error).message).not.toMatch(/^entry /);
+
+    const twice = await manager
+      .importSecrets(
+        [
+          { name: 'A', value: 'value-1-long' },
+          { name: 'A', value: 'value-2-long' },
+        ],
+        'staging',
+      )
+      .catch((error: unknown) => error);
+    expect(twice).toMatchObject({ code: 'INVALID_ARGUMENT', details: { entry: 2, field: 'name' } });
+
+    const notFound = await manager.getSecret('MISSING', 'admin', { environment: 'staging' }).catch((e) => e);
+    expect(notFound).toMatchObject({ code: 'SECRET_NOT_FOUND', details: {} });
+    expect(JSON.stringify((batch as { details: unknown }).details)).not.toContain('good-value');
+  });
+
   it('writes nothing when one entry is refused', async () => {
     const manager = await memoryManager();
     const admin = { role: 'admin', secrets: ['APP_*'] } as const;

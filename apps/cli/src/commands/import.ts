@@ -70,17 +70,15 @@ export const registerImport: CommandRegistrar = (program, io) => {
             { overwrite: options.overwrite === true, requester },
           );
         } catch (error) {
-          // The library counts entries; the operator counts lines.
-          const entry = isIronSecretsError(error) ? /^entry (\d+): /.exec(error.message) : null;
-          const line = entry ? entries[Number(entry[1]) - 1]?.line : undefined;
+          // The library counts entries; the operator counts lines. The entry's own check (the
+          // cause) says what is wrong with it without the library's "entry N: ".
+          const entry = isIronSecretsError(error) ? error.details.entry : undefined;
+          const line = entry === undefined ? undefined : entries[entry - 1]?.line;
           if (isIronSecretsError(error) && line !== undefined) {
-            throw new CliError(
-              error.code,
-              `${file} line ${line}: ${error.message.replace(/^entry \d+: /, '')}`,
-              {
-                hint: 'nothing was imported',
-              },
-            );
+            const reason = isIronSecretsError(error.cause) ? error.cause.message : error.message;
+            throw new CliError(error.code, `${file} line ${line}: ${reason}`, {
+              hint: 'nothing was imported',
+            });
           }
           throw error;
         }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditOperation, type AuditRecord } from '@iron/secrets-audit';
 import { type Environment, Operation } from '@iron/secrets-rbac';
 import type { SecretRow, Transaction } from '@iron/secrets-storage';
-import { IronSecretsError } from '../errors.js';
+import { type ErrorDetails, IronSecretsError } from '../errors.js';
 import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse, refuse } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { assertCurrentMasterKey } from '../lib/master-key-binding.js';
@@ -246,30 +246,45 @@ function assertEntries(entries: readonly SecretEntry[], maxValueBytes: number): 
   }
   const seen = new Set<string>();
   for (const [index, entry] of entries.entries()) {
+    const place = { entry: index + 1, single: entries.length === 1 };
     if (typeof entry !== 'object' || entry === null) {
       throw new IronSecretsError(
         'INVALID_ARGUMENT',
         `entry ${index + 1} must be { name, value }; got ${describeType(entry)}`,
+        { details: { entry: place.entry } },
       );
     }
-    const position = entries.length > 1 ? `entry ${index + 1}: ` : '';
-    at(position, () => assertSecretName(entry.name));
-    at(position, () => assertUnreservedName(entry.name));
-    at(position, () => assertSecretValue(entry.value, maxValueBytes));
+    at(place, 'name', () => assertSecretName(entry.name));
+    at(place, 'name', () => assertUnreservedName(entry.name));
+    at(place, 'value', () => assertSecretValue(entry.value, maxValueBytes));
     if (seen.has(entry.name)) {
-      throw new IronSecretsError('INVALID_ARGUMENT', `entry ${index + 1} repeats the name '${entry.name}'`);
+      throw new IronSecretsError('INVALID_ARGUMENT', `entry ${index + 1} repeats the name '${entry.name}'`, {
+        details: { entry: place.entry, field: 'name' },
+      });
     }
     seen.add(entry.name);
   }
 }
 
-/** Runs a check, saying which entry failed (by position: never the value). */
-function at(position: string, check: () => void): void {
+/**
+ * Runs a check of one field of an entry, saying which entry and field failed (by position: never
+ * the value): in `details`, and in the message when there are several entries. The check's own
+ * error, whose message has no position, is the `cause`.
+ */
+function at(
+  place: { readonly entry: number; readonly single: boolean },
+  field: NonNullable<ErrorDetails['field']>,
+  check: () => void,
+): void {
   try {
     check();
   } catch (error) {
-    if (error instanceof IronSecretsError && position !== '') {
-      throw new IronSecretsError(error.code, `${position}${error.message}`);
+    if (error instanceof IronSecretsError) {
+      const position = place.single ? '' : `entry ${place.entry}: `;
+      throw new IronSecretsError(error.code, `${position}${error.message}`, {
+        cause: error,
+        details: { ...error.details, entry: place.entry, field },
+      });
     }
     throw error;
   }
