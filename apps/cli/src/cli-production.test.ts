@@ -68,17 +68,17 @@ describe('iron-secrets migrate', () => {
     const refused = await box.run(['serve', '--port', '0'], { env: { IRON_SECRETS_DB: url } });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /needs schema migrations 001_meta, 002_secrets, 003_access_tokens, 004_token_mac, 005_audit_digest/,
+      /needs schema migrations 001_meta, 002_secrets, 003_access_tokens, 004_token_mac, 005_audit_digest, 006_audit_disclosure/,
     );
     expect(refused.stderr).toMatch(/iron-secrets migrate/);
 
     const first = await box.run(['migrate'], { env: { IRON_SECRETS_DB: url } });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /applied 001_meta\napplied 002_secrets\napplied 003_access_tokens\napplied 004_token_mac\napplied 005_audit_digest\n/,
+      /applied 001_meta\napplied 002_secrets\napplied 003_access_tokens\napplied 004_token_mac\napplied 005_audit_digest\napplied 006_audit_disclosure\n/,
     );
     const again = await box.run(['migrate', '--json'], { env: { IRON_SECRETS_DB: url } });
-    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], version: 5 });
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: [], version: 6 });
     for (const output of [refused, first, again]) {
       expect(output.stdout + output.stderr).not.toContain('hunter2');
     }
