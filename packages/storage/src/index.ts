@@ -6,7 +6,8 @@
 export { type CopyReport, copyStorage } from './copy-storage.js';
 export { type MigrationReport, migrateStorage, openStorage, type StorageOptions } from './open-storage.js';
 export { isPostgresUrl, printableLocation } from './postgres/connection-url.js';
-export { openPostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage.js';
+export { openPostgresStorage } from './postgres/load-postgres-adapter.js';
+export type { PostgresStorageOptions } from './postgres/open-postgres-storage.js';
 export type {
   AccessTokenRow,
   AnchorRecord,

@@ -3,7 +3,7 @@
  * Opens the store a location names: one setting moves an installation from embedded to production.
  */
 import { isPostgresUrl } from './postgres/connection-url.js';
-import { openPostgresStorage } from './postgres/open-postgres-storage.js';
+import { openPostgresStorage } from './postgres/load-postgres-adapter.js';
 import { openSqliteStorage } from './sqlite/open-sqlite-storage.js';
 import type { Storage } from './storage.js';
 import { StorageError } from './storage-error.js';
