@@ -81,6 +81,7 @@ describe('expired and due secrets', () => {
       rotate_every_seconds: null,
       rotation_due_at: null,
       rotation_status: 'expired',
+      etag: expect.stringMatching(/^"[\w-]+"$/),
     });
     expect(expired.stderr).toContain('WARN OLD_KEY (production) expired at');
     const due = JSON.parse((await box.run(['get', 'DUE_KEY', '--env', 'production', '--json'])).stdout);
