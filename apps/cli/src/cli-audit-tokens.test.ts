@@ -19,7 +19,9 @@ describe('audit', () => {
     expect(lines[0]).toBe('4 audit entries (all environments)');
     expect(lines[1]).toMatch(/^ID\s+TIME\s+OPERATION\s+SECRET\s+ENVIRONMENT\s+WHO\s+RESULT$/);
     expect(lines[2]).toMatch(/^1\s+\S+Z\s+CREATE\s+A\s+staging\s+admin:\S+\s+ok$/);
-    expect(lines[5]).toMatch(/READ \(value\)\s+MISSING\s+staging\s+admin:\S+\s+denied\/failed: SECRET_NOT_FOUND/);
+    expect(lines[5]).toMatch(
+      /READ \(value\)\s+MISSING\s+staging\s+admin:\S+\s+denied\/failed: SECRET_NOT_FOUND/,
+    );
     expect(table.stdout).not.toContain('value-of');
 
     const json = async (...args: string[]) =>
