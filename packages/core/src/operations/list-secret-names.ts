@@ -7,11 +7,11 @@
  * each secret is audited as a READ that handed out `none`.
  */
 import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
-import { listOperation, reachesSecret } from '@iron/secrets-rbac';
-import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
+import { listOperation } from '@iron/secrets-rbac';
+import type { AuditFacts } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { describeSecretName, type SecretNameListing } from '../lib/describe-secret.js';
-import { openListedRows } from '../lib/open-listed.js';
+import { readListing } from '../lib/read-listing.js';
 import { assertEnvironment } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 
@@ -33,23 +33,8 @@ export async function listSecretNames(
   };
   // It hands out less than any listing the role may make, so it is allowed wherever the role's
   // own listing is (an agent's full one, a viewer's or an admin's masked one), in the same scope.
-  await authorizeOrRefuse(context, facts, listOperation(requester.role), { environment });
-  const rows = (
-    await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
-  ).filter((row) => reachesSecret(requester, row.name));
-  // Opened only to be checked: the values are not kept, nor handed out in any form.
-  await openListedRows(context, facts, rows);
-  if (rows.length > 0) {
-    await context.storage.transaction((tx) =>
-      appendAudit(
-        context,
-        tx,
-        rows.map((row) =>
-          auditRecord(context, { ...facts, secretName: row.name, secretVersion: row.version }),
-        ),
-      ),
-    );
-  }
+  // The rows are still opened, as proof that each is genuine; the values are dropped here.
+  const { rows } = await readListing(context, facts, listOperation(requester.role), environment);
   const now = context.now();
   return rows.map((row) => describeSecretName(row, now));
 }

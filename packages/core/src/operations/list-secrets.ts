@@ -4,12 +4,12 @@
  * full values where FR-6.3 grants them. Each secret handed out is audited as a READ.
  */
 import { AuditOperation, Disclosure, NO_SECRET_NAME } from '@iron/secrets-audit';
-import { listOperation, Operation, reachesSecret } from '@iron/secrets-rbac';
+import { listOperation, Operation } from '@iron/secrets-rbac';
 import { IronSecretsError } from '../errors.js';
-import { type AuditFacts, appendAudit, auditRecord, authorizeOrRefuse } from '../lib/audit-trail.js';
+import type { AuditFacts } from '../lib/audit-trail.js';
 import type { ManagerContext } from '../lib/context.js';
 import { describeSecret } from '../lib/describe-secret.js';
-import { openListedRows } from '../lib/open-listed.js';
+import { readListing } from '../lib/read-listing.js';
 import { assertEnvironment } from '../limits.js';
 import { type RequesterInput, toRequester } from '../requester-input.js';
 import type { SecretMetadata } from '../secret-metadata.js';
@@ -43,24 +43,7 @@ export async function listSecrets(
     disclosure: operation === Operation.List ? Disclosure.Value : Disclosure.Masked,
   };
 
-  await authorizeOrRefuse(context, facts, operation, { environment });
-  const rows = (
-    await context.storage.transaction((tx) => tx.secrets.list(environment), { readOnly: true })
-  ).filter((row) => reachesSecret(requester, row.name));
-
-  const values = await openListedRows(context, facts, rows);
-
-  if (rows.length > 0) {
-    await context.storage.transaction((tx) =>
-      appendAudit(
-        context,
-        tx,
-        rows.map((row) =>
-          auditRecord(context, { ...facts, secretName: row.name, secretVersion: row.version }),
-        ),
-      ),
-    );
-  }
+  const { rows, values } = await readListing(context, facts, operation, environment);
   const now = context.now();
   const full = operation === Operation.List;
   return rows.map((row, index) => describeSecret(row, values[index]!, full, now));
